@@ -1,0 +1,21 @@
+// Typed application errors: a stable `code` the UI and the CLI can branch on, and a message naming the field, row or value.
+export type ErrorCode =
+  | 'INVALID_INPUT'
+  | 'UNKNOWN_CALL'
+  | 'INTERNAL'
+  | 'MIGRATION_EDITED'
+  | 'MIGRATION_FAILED'
+  | 'DATA_DIR_INVALID'
+  | 'PROFILE_INVALID';
+
+export class TminusError extends Error {
+  readonly code: ErrorCode;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>) {
+    super(message);
+    this.name = 'TminusError';
+    this.code = code;
+    this.details = details;
+  }
+}

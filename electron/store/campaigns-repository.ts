@@ -1,0 +1,107 @@
+// The `campaigns` table: one row per rush, its spec as JSON, its state and, afterwards, its summary.
+import type Database from 'better-sqlite3';
+import type { CampaignState } from '../ipc/contract';
+
+export interface CampaignRecord {
+  id: string;
+  targetId: string;
+  name: string;
+  itemId: string;
+  openAtServerMs: number;
+  timeZone: string;
+  spec: unknown;
+  state: CampaignState;
+  scheduleId: number | null;
+  observedOpenAtServerMs: number | null;
+  armedAtMs: number | null;
+  endedAtMs: number | null;
+  summary: unknown;
+  createdAtMs: number;
+  updatedAtMs: number;
+}
+
+interface CampaignRow {
+  id: string;
+  target_id: string;
+  name: string;
+  item_id: string;
+  open_at_server_ms: number;
+  time_zone: string;
+  spec_json: string;
+  state: CampaignState;
+  schedule_id: number | null;
+  observed_open_at_server_ms: number | null;
+  armed_at_ms: number | null;
+  ended_at_ms: number | null;
+  summary_json: string | null;
+  created_at_ms: number;
+  updated_at_ms: number;
+}
+
+const toRecord = (row: CampaignRow): CampaignRecord => ({
+  id: row.id,
+  targetId: row.target_id,
+  name: row.name,
+  itemId: row.item_id,
+  openAtServerMs: row.open_at_server_ms,
+  timeZone: row.time_zone,
+  spec: JSON.parse(row.spec_json) as unknown,
+  state: row.state,
+  scheduleId: row.schedule_id,
+  observedOpenAtServerMs: row.observed_open_at_server_ms,
+  armedAtMs: row.armed_at_ms,
+  endedAtMs: row.ended_at_ms,
+  summary: row.summary_json === null ? null : (JSON.parse(row.summary_json) as unknown),
+  createdAtMs: row.created_at_ms,
+  updatedAtMs: row.updated_at_ms,
+});
+
+export interface NewCampaign {
+  id: string;
+  targetId: string;
+  name: string;
+  itemId: string;
+  openAtServerMs: number;
+  timeZone: string;
+  spec: unknown;
+  scheduleId?: number | null;
+}
+
+export class CampaignsRepository {
+  private readonly insertStatement;
+  private readonly getStatement;
+  private readonly listStatement;
+  private readonly setStateStatement;
+
+  constructor(db: Database.Database) {
+    this.insertStatement = db.prepare(`
+      INSERT INTO campaigns (id, target_id, name, item_id, open_at_server_ms, time_zone, spec_json, schedule_id,
+        created_at_ms, updated_at_ms)
+      VALUES (@id, @targetId, @name, @itemId, @openAtServerMs, @timeZone, @specJson, @scheduleId, @nowMs, @nowMs)`);
+    this.getStatement = db.prepare('SELECT * FROM campaigns WHERE id = ?');
+    this.listStatement = db.prepare('SELECT * FROM campaigns ORDER BY open_at_server_ms DESC LIMIT ? OFFSET ?');
+    this.setStateStatement = db.prepare('UPDATE campaigns SET state = ?, updated_at_ms = ? WHERE id = ?');
+  }
+
+  insert(campaign: NewCampaign, nowMs: number): void {
+    this.insertStatement.run({
+      ...campaign,
+      specJson: JSON.stringify(campaign.spec),
+      scheduleId: campaign.scheduleId ?? null,
+      nowMs,
+    });
+  }
+
+  get(id: string): CampaignRecord | null {
+    const row = this.getStatement.get(id) as CampaignRow | undefined;
+    return row ? toRecord(row) : null;
+  }
+
+  list(limit = 100, offset = 0): CampaignRecord[] {
+    return (this.listStatement.all(limit, offset) as CampaignRow[]).map(toRecord);
+  }
+
+  setState(id: string, state: CampaignState, nowMs: number): boolean {
+    return this.setStateStatement.run(state, nowMs, id).changes === 1;
+  }
+}

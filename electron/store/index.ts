@@ -1,0 +1,7 @@
+// The store room: one connection, migrations, one repository per table family.
+export { openStore, DATABASE_FILE, type Store } from './database';
+export { resolveDataDir, ensureDataDir } from './data-dir';
+export { TargetsRepository, type TargetRecord } from './targets-repository';
+export { CampaignsRepository, type CampaignRecord, type NewCampaign } from './campaigns-repository';
+export { AttemptsRepository, type AttemptRecord } from './attempts-repository';
+export { ClockSamplesRepository, type ClockSampleRecord } from './clock-samples-repository';
