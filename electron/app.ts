@@ -1,0 +1,46 @@
+// Composition root: opens the store, builds the services, and binds every contract call to its handler. The desktop
+// shell, `tminus serve` and the tests all start Tminus through here, so they run the same code.
+import { EventBus } from './ipc/event-bus';
+import { createRouter, type Handlers, type Router } from './ipc/router';
+import { ensureDataDir, openStore, type Store } from './store';
+import { collectAppInfo } from './platform/app-info';
+import { validateProfileText } from './targets/validate-text';
+
+export interface AppOptions {
+  dataDir: string;
+  /** Where unexpected handler errors go (stderr in the CLI, the log in the desktop app). */
+  onInternalError?: (call: string, error: unknown) => void;
+}
+
+export interface App {
+  dataDir: string;
+  store: Store;
+  bus: EventBus;
+  router: Router;
+  close(): Promise<void>;
+}
+
+export function createApp(options: AppOptions): App {
+  const dataDir = ensureDataDir(options.dataDir);
+  const store = openStore(dataDir);
+  const bus = new EventBus();
+
+  const handlers: Handlers = {
+    'app/info': () => collectAppInfo({ dataDir, databaseFile: store.file, schemaVersion: store.schemaVersion }),
+    'targets/validate': ({ text, format }) => {
+      const { ok, format: detected, problems } = validateProfileText(text, format);
+      return { ok, format: detected, problems };
+    },
+  };
+
+  const router = createRouter(handlers, { onInternalError: options.onInternalError });
+  return {
+    dataDir,
+    store,
+    bus,
+    router,
+    async close() {
+      store.close();
+    },
+  };
+}
