@@ -1,0 +1,16 @@
+// The `tminus` command line: global options, one module per command.
+import { Command } from 'commander';
+import { APP_VERSION } from '../platform/app-info';
+import { registerServeCommand } from './serve-command';
+
+export function buildProgram(): Command {
+  const program = new Command('tminus')
+    .description('Tminus: precisely timed booking rushes, from the command line')
+    .version(APP_VERSION, '-V, --version')
+    .option('--data-dir <dir>', 'data directory (default: $TMINUS_HOME, else ~/.tminus)')
+    .showSuggestionAfterError(false)
+    .exitOverride()
+    .configureOutput({ outputError: (text, write) => write(text.trimEnd().split('\n')[0] + '\n') });
+  registerServeCommand(program);
+  return program;
+}

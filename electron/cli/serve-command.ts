@@ -1,0 +1,44 @@
+// `tminus serve`: the console for a browser on 127.0.0.1, with the same router the desktop app uses.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+import { createApp } from '../app';
+import { startConsoleServer } from '../ipc/ws-transport';
+import { dataDirFrom, type GlobalOptions } from './global-options';
+import { openBrowser } from './open-browser';
+import { parsePort } from './parse';
+
+/** The built renderer sits beside the built CLI: out/main/cli.js → out/renderer. */
+export function builtRendererDir(): string | null {
+  const dir = fileURLToPath(new URL('../renderer', import.meta.url));
+  return existsSync(dir) ? dir : null;
+}
+
+export function registerServeCommand(program: Command): void {
+  program
+    .command('serve')
+    .description('serve the console to a browser on 127.0.0.1 (prints a URL with an access token)')
+    .option('--port <port>', 'port to listen on (0 picks a free one)', parsePort, 0)
+    .option('--open', 'open the console in the default browser')
+    .action(async (options: { port: number; open?: boolean }, command: Command) => {
+      const globals = command.optsWithGlobals<GlobalOptions>();
+      const staticDir = builtRendererDir();
+      if (!staticDir) throw new Error('the console is not built: run `npm run build` first');
+      const app = createApp({
+        dataDir: dataDirFrom(globals),
+        onInternalError: (call, error) => console.error(`tminus: ${call} failed:`, error),
+      });
+      const server = await startConsoleServer({ router: app.router, bus: app.bus, staticDir, port: options.port });
+      console.log(`Tminus console: ${server.url}`);
+      console.log(`data directory: ${app.dataDir}`);
+      if (options.open) openBrowser(server.url, (line) => console.log(line));
+      const stop = (): void => {
+        void server
+          .close()
+          .then(() => app.close())
+          .then(() => process.exit(0));
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+}

@@ -1,0 +1,70 @@
+// The desktop shell: one hardened window over the same composition root the CLI uses.
+import { app, BrowserWindow, ipcMain, shell, session } from 'electron';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createApp, type App } from '../app';
+import { bindIpcMain } from '../ipc/ipc-main-binding';
+
+const RENDERER_DIR = join(import.meta.dirname, '../renderer');
+const RENDERER_URL = pathToFileURL(join(RENDERER_DIR, 'index.html')).href;
+const DEV_URL = process.env.ELECTRON_RENDERER_URL;
+
+const isOwnPage = (url: string): boolean =>
+  DEV_URL ? url.startsWith(DEV_URL) : url.startsWith(pathToFileURL(RENDERER_DIR).href);
+
+function createWindow(): BrowserWindow {
+  const window = new BrowserWindow({
+    width: 1360,
+    height: 860,
+    minWidth: 960,
+    minHeight: 600,
+    show: false,
+    title: 'Tminus',
+    webPreferences: {
+      preload: join(import.meta.dirname, '../preload/index.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: false,
+    },
+  });
+  window.once('ready-to-show', () => window.show());
+  window.webContents.setWindowOpenHandler(({ url }) => {
+    if (/^https?:\/\//i.test(url)) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  window.webContents.on('will-navigate', (event, url) => {
+    if (!isOwnPage(url)) event.preventDefault();
+  });
+  void (DEV_URL ? window.loadURL(DEV_URL) : window.loadURL(RENDERER_URL));
+  return window;
+}
+
+let tminus: App | null = null;
+
+void app.whenReady().then(() => {
+  // No web permission (camera, geolocation, ...) is ever needed by the console.
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  tminus = createApp({
+    dataDir: process.env.TMINUS_HOME ?? app.getPath('userData'),
+    onInternalError: (call, error) => console.error(`${call} failed:`, error),
+  });
+  bindIpcMain(ipcMain, tminus.router, tminus.bus, isOwnPage);
+  createWindow();
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createWindow();
+  });
+});
+
+app.on('web-contents-created', (_event, contents) => {
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+});
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});
+
+app.on('will-quit', () => {
+  void tminus?.close();
+});

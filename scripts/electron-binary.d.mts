@@ -1,0 +1,1 @@
+export function locateElectron(): { path: string | null; reason: string | null; noDisplay?: boolean };

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { makeTempDir } from '../helpers/temp-dir';
+
+const BIN = 'bin/tminus.js';
+const version = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
+const run = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 15_000 });
+
+describe('tminus command line', () => {
+  it('prints its version', () => {
+    const result = run('--version');
+    expect(result.status).toBe(0);
+    expect(result.stdout.trim()).toBe(version);
+  });
+
+  it('lists serve in its help', () => {
+    const result = run('--help');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/serve/);
+    expect(result.stdout).toMatch(/--data-dir/);
+  });
+
+  it('rejects an unknown option and a bad port with one line and a non-zero exit', () => {
+    const unknown = run('--bogus');
+    expect(unknown.status).not.toBe(0);
+    expect(unknown.stderr.trim().split('\n')).toHaveLength(1);
+    expect(unknown.stderr).toMatch(/--bogus/);
+    const badPort = run('serve', '--port', 'eighty');
+    expect(badPort.status).not.toBe(0);
+    expect(badPort.stderr.trim().split('\n')).toHaveLength(1);
+    expect(badPort.stderr).toMatch(/eighty/);
+  });
+
+  it('serves the console on 127.0.0.1 with a token URL, in the data directory it was given', async () => {
+    const temp = makeTempDir();
+    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data-dir', temp.dir], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          out += String(chunk);
+          const match = /http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]+/.exec(out);
+          if (match) resolve(match[0]);
+        });
+        child.on('exit', (code) => reject(new Error(`serve exited ${code}`)));
+      });
+      const page = await fetch(url.split('#')[0]!);
+      expect(page.status).toBe(200);
+      expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
+      expect(await page.text()).toContain('<div id="root">');
+    } finally {
+      child.kill('SIGTERM');
+      temp.remove();
+    }
+  });
+
+  it('honours TMINUS_HOME when --data-dir is absent', async () => {
+    const temp = makeTempDir();
+    const child = spawn(process.execPath, [BIN, 'serve'], {
+      env: { ...process.env, TMINUS_HOME: temp.dir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      const out = await new Promise<string>((resolve) => {
+        let text = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          text += String(chunk);
+          if (text.includes('data directory')) resolve(text);
+        });
+      });
+      expect(out).toContain(`data directory: ${temp.dir}`);
+    } finally {
+      child.kill('SIGTERM');
+      temp.remove();
+    }
+  });
+});
