@@ -1,0 +1,18 @@
+// A banner across the top while the console cannot reach Tminus; nothing while it can.
+import { Alert } from 'antd';
+import { useConnectionStore } from '../stores/connection-store';
+import { useT } from '../i18n';
+
+export function ConnectionBanner() {
+  const status = useConnectionStore((state) => state.status);
+  const t = useT();
+  if (status === 'connected') return null;
+  return (
+    <Alert
+      data-testid="connection-banner"
+      type={status === 'disconnected' ? 'error' : 'info'}
+      banner
+      title={t(status === 'disconnected' ? 'connection.disconnected' : 'connection.connecting')}
+    />
+  );
+}

@@ -1,0 +1,45 @@
+// Dashboard: what this installation is (app/info). Later rooms add the simulator and upcoming campaigns here.
+import { Alert, Descriptions, Space, Tag, Typography } from 'antd';
+import { useAppInfoStore } from '../../stores/app-info-store';
+import { useT } from '../../i18n';
+
+export function DashboardPage() {
+  const t = useT();
+  const info = useAppInfoStore((state) => state.info);
+  const error = useAppInfoStore((state) => state.error);
+  return (
+    <>
+      <Typography.Title level={3}>{t('nav.dashboard')}</Typography.Title>
+      {error && <Alert type="error" showIcon title={t('dashboard.loadFailed', { message: error })} />}
+      {info && (
+        <Descriptions title={t('dashboard.about')} bordered column={1} size="small" data-testid="app-info">
+          <Descriptions.Item label={t('dashboard.version')}>
+            <span data-testid="app-version">{info.version}</span>
+          </Descriptions.Item>
+          <Descriptions.Item label={t('dashboard.runtime')}>
+            {info.runtime === 'electron' ? `Electron ${info.platform.electron}` : `Node.js ${info.platform.node}`}
+          </Descriptions.Item>
+          <Descriptions.Item label={t('dashboard.platform')}>
+            {info.platform.os} / {info.platform.arch}
+          </Descriptions.Item>
+          <Descriptions.Item label={t('dashboard.dataDir')}>
+            <Typography.Text copyable>{info.dataDir}</Typography.Text>
+          </Descriptions.Item>
+          <Descriptions.Item label={t('dashboard.database')}>{info.databaseFile}</Descriptions.Item>
+          <Descriptions.Item label={t('dashboard.schema')}>{info.schemaVersion}</Descriptions.Item>
+          <Descriptions.Item label={t('dashboard.onnx')}>
+            <Space wrap>
+              {info.onnxruntime.version && <span>v{info.onnxruntime.version}</span>}
+              {info.onnxruntime.providers.map((provider) => (
+                <Tag key={provider.name} color={provider.available ? 'green' : 'default'} title={provider.note}>
+                  {provider.name}:{' '}
+                  {t(provider.available ? 'dashboard.provider.available' : 'dashboard.provider.unavailable')}
+                </Tag>
+              ))}
+            </Space>
+          </Descriptions.Item>
+        </Descriptions>
+      )}
+    </>
+  );
+}

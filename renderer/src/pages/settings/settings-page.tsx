@@ -1,0 +1,44 @@
+// Settings: language and theme. Later rooms add captcha provider, notifications and limits.
+import { Form, Radio, Typography } from 'antd';
+import { useSettingsStore, type Language, type ThemeChoice } from '../../stores/settings-store';
+import { useT } from '../../i18n';
+
+export function SettingsPage() {
+  const t = useT();
+  const language = useSettingsStore((state) => state.language);
+  const theme = useSettingsStore((state) => state.theme);
+  const setLanguage = useSettingsStore((state) => state.setLanguage);
+  const setTheme = useSettingsStore((state) => state.setTheme);
+  return (
+    <>
+      <Typography.Title level={3}>{t('nav.settings')}</Typography.Title>
+      <Form layout="vertical" style={{ maxWidth: 480 }}>
+        <Form.Item label={t('settings.language')}>
+          <Radio.Group
+            data-testid="language"
+            value={language}
+            onChange={(event) => setLanguage(event.target.value as Language)}
+            optionType="button"
+            options={[
+              { value: 'en', label: 'English' },
+              { value: 'zh-CN', label: '简体中文' },
+            ]}
+          />
+        </Form.Item>
+        <Form.Item label={t('settings.theme')}>
+          <Radio.Group
+            data-testid="theme"
+            value={theme}
+            onChange={(event) => setTheme(event.target.value as ThemeChoice)}
+            optionType="button"
+            options={[
+              { value: 'light', label: t('settings.theme.light') },
+              { value: 'dark', label: t('settings.theme.dark') },
+              { value: 'system', label: t('settings.theme.system') },
+            ]}
+          />
+        </Form.Item>
+      </Form>
+    </>
+  );
+}

@@ -1,0 +1,67 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync, readFileSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { makeTempDir } from '../helpers/temp-dir';
+import { startServe, type RunningServe } from '../helpers/serve';
+import { launchChromium } from '../helpers/chromium';
+
+const ARTEFACTS = 'test-results/e2e';
+const version = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
+
+let serve: RunningServe;
+let browser: Browser;
+let page: Page;
+const temp = makeTempDir();
+
+beforeAll(async () => {
+  mkdirSync(ARTEFACTS, { recursive: true });
+  serve = await startServe(temp.dir);
+  browser = await launchChromium();
+  page = await browser.newPage({ locale: 'en-US' });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await serve?.stop();
+  temp.remove();
+});
+
+describe('console in Chromium', () => {
+  it('shows the version and data directory on the Dashboard', async () => {
+    await page.goto(serve.url);
+    await expect.poll(() => page.getByTestId('app-version').textContent(), { timeout: 15_000 }).toBe(version);
+    expect(await page.getByTestId('app-info').textContent()).toContain(temp.dir);
+    // The token leaves the address bar once the console has it.
+    expect(page.url()).not.toContain('token=');
+    await page.screenshot({ path: `${ARTEFACTS}/dashboard.png`, fullPage: true });
+  });
+
+  it('switches the navigation to zh-CN from Settings and remembers it across a reload', async () => {
+    const navigation = page.getByTestId('navigation');
+    expect(await navigation.textContent()).toContain('Campaigns');
+    await page.getByTestId('nav-settings').click();
+    await page.getByTestId('language').getByText('简体中文').click();
+    await expect.poll(() => navigation.textContent()).toContain('抢购任务');
+    expect(await navigation.textContent()).not.toContain('Campaigns');
+    await page.screenshot({ path: `${ARTEFACTS}/settings-zh-CN.png`, fullPage: true });
+    await page.reload();
+    await expect.poll(() => page.getByTestId('navigation').textContent(), { timeout: 15_000 }).toContain('总览');
+    await page.getByTestId('nav-settings').click();
+    await page.getByTestId('language').getByText('English').click();
+  });
+
+  it('validates a profile and names the line of a syntax error', async () => {
+    await page.getByTestId('nav-targets').click();
+    await page.getByTestId('profile-text').fill('id: simulator\nendpoints:\n  - http://127.0.0.1:8080\n  bad: [\n');
+    await page.getByRole('button', { name: 'Validate' }).click();
+    await expect.poll(() => page.getByText(/problem\(s\) found/).count()).toBe(1);
+    expect(await page.locator('.ant-alert-error').textContent()).toMatch(/line \d+, column \d+/);
+    await page.screenshot({ path: `${ARTEFACTS}/targets.png`, fullPage: true });
+  });
+
+  it('shows a banner when the connection to Tminus is lost', async () => {
+    await serve.stop();
+    await expect.poll(() => page.getByTestId('connection-banner').count(), { timeout: 20_000 }).toBe(1);
+    await page.screenshot({ path: `${ARTEFACTS}/disconnected.png`, fullPage: true });
+  });
+});
