@@ -1,1 +1,5 @@
-export function locateElectron(): { path: string | null; reason: string | null; noDisplay?: boolean };
+export function locateElectron(options?: { download?: boolean }): {
+  path: string | null;
+  reason: string | null;
+  noDisplay?: boolean;
+};

@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { locateElectron } from './electron-binary.mjs';
 
-const electron = locateElectron();
+const electron = locateElectron({ download: true });
 if (electron.path === null) {
   console.log(`tminus: skipping electron-builder install-app-deps: ${electron.reason}`);
 } else if (process.env.TMINUS_SKIP_APP_DEPS === '1') {

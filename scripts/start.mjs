@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import { locateElectron } from './electron-binary.mjs';
 
-const electron = locateElectron();
+const electron = locateElectron({ download: true });
 const run = (command, args) => {
   const child = spawn(command, args, { stdio: 'inherit' });
   child.on('exit', (code, signal) => process.exit(signal ? 1 : (code ?? 0)));

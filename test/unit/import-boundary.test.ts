@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { ESLint } from 'eslint';
 
 const lint = async (filePath: string): Promise<string[]> => {
-  const [result] = await new ESLint().lintText("import { app } from 'electron';\nexport const x = app;\n", { filePath });
+  const [result] = await new ESLint().lintText("import { app } from 'electron';\nexport const x = app;\n", {
+    filePath,
+  });
   return result!.messages.map((message) => message.ruleId ?? '');
 };
 
