@@ -8,6 +8,7 @@ const found = locateElectron();
 describe('desktop shell (Electron)', () => {
   it('opens a window that shows the Dashboard', async (context) => {
     if (found.reason !== null) {
+      console.log(`Electron smoke test skipped: ${found.reason}`);
       context.skip(`skipped: ${found.reason}`);
       return;
     }

@@ -13,8 +13,10 @@ import type { ConnectionStatus, Transport } from './transport';
 const BACKOFF_BASE_MS = 250;
 const BACKOFF_MAX_MS = 8_000;
 
-export function createWebSocketTransport(socketUrl: string): Transport {
+export function createWebSocketTransport(socketUrl: string): Transport & { close(): void } {
   let socket: WebSocket | null = null;
+  let closed = false;
+  let reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   let status: ConnectionStatus = 'connecting';
   let failures = 0;
   let nextId = 1;
@@ -65,6 +67,8 @@ export function createWebSocketTransport(socketUrl: string): Transport {
         // A malformed frame is dropped; the next one is independent of it.
       }
     };
+    // Errors are followed by close, which does the work; a browser never throws here, but `ws` would without a handler.
+    ws.onerror = () => undefined;
     ws.onclose = () => {
       if (socket !== ws) return;
       socket = null;
@@ -76,11 +80,11 @@ export function createWebSocketTransport(socketUrl: string): Transport {
       outbox.length = 0;
       const delay = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** failures) * (0.5 + Math.random() / 2);
       failures += 1;
-      setTimeout(connect, delay);
+      if (!closed) reconnectTimer = setTimeout(connect, delay);
     };
   };
 
-  setInterval(() => {
+  const heartbeat = setInterval(() => {
     if (socket?.readyState !== WebSocket.OPEN) return;
     if (Date.now() - lastHeardAt > HEARTBEAT_TIMEOUT_MS) {
       socket.close();
@@ -120,6 +124,12 @@ export function createWebSocketTransport(socketUrl: string): Transport {
       statusListeners.add(listener);
       listener(status);
       return () => statusListeners.delete(listener);
+    },
+    close() {
+      closed = true;
+      clearInterval(heartbeat);
+      clearTimeout(reconnectTimer);
+      socket?.close();
     },
   };
 }
