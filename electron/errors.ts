@@ -6,7 +6,10 @@ export type ErrorCode =
   | 'MIGRATION_EDITED'
   | 'MIGRATION_FAILED'
   | 'DATA_DIR_INVALID'
-  | 'PROFILE_INVALID';
+  | 'PROFILE_INVALID'
+  | 'SCENARIO_INVALID'
+  | 'SIM_NOT_RUNNING'
+  | 'SIM_ALREADY_RUNNING';
 
 export class TminusError extends Error {
   readonly code: ErrorCode;

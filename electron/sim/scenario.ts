@@ -1,0 +1,193 @@
+// A simulator scenario: what the built-in booking service sells, to whom, how fast its nodes answer, how wrong its
+// clock is, and how it defends itself. Loaded from YAML or JSON; every error names its field and line.
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { parseValidatedDocument, describeProblems } from '../common/validated-document';
+import { TminusError } from '../errors';
+
+const nonNegative = z.number().finite().nonnegative();
+const rate = z.number().min(0).max(1);
+
+/** `in 90s`, `in 500ms`, `in 2m`, an ISO-8601 instant, or epoch milliseconds — all on the server's clock. */
+export const OpensAtSchema = z.union([
+  z.number().int().nonnegative(),
+  z
+    .string()
+    .regex(/^in\s+\d+(\.\d+)?\s*(ms|s|m|h)$/, 'expected "in N s|ms|m|h", an ISO-8601 instant or epoch milliseconds')
+    .or(
+      z.iso.datetime({ offset: true, message: 'expected "in N s|ms|m|h", an ISO-8601 instant or epoch milliseconds' }),
+    ),
+]);
+
+const LatencySchema = z
+  .object({
+    baseMs: nonNegative.default(0),
+    jitterMs: nonNegative.default(0),
+    outMs: nonNegative.optional(),
+    backMs: nonNegative.optional(),
+  })
+  .strict()
+  .refine(
+    (latency) =>
+      latency.jitterMs <= Math.min(latency.outMs ?? latency.baseMs, latency.backMs ?? latency.baseMs) ||
+      latency.jitterMs === 0,
+    {
+      message: 'jitterMs must not exceed the one-way latency (a delay cannot be negative)',
+      path: ['jitterMs'],
+    },
+  );
+
+const FaultsSchema = z
+  .object({
+    errorRate: rate.default(0),
+    resetRate: rate.default(0),
+    dropResponseRate: rate.default(0),
+    hangRate: rate.default(0),
+  })
+  .strict();
+
+const NodeOverrideSchema = z.object({ latency: LatencySchema.optional(), faults: FaultsSchema.optional() }).strict();
+
+const BucketSchema = z.object({ ratePerSec: z.number().positive(), burst: z.number().int().positive() }).strict();
+
+export const ScenarioSchema = z
+  .object({
+    name: z.string().min(1).default('scenario'),
+    seed: z.number().int().default(1),
+    clock: z
+      .object({ skewMs: z.number().finite().default(0), driftPpm: z.number().min(-1000).max(1000).default(0) })
+      .strict()
+      .default({ skewMs: 0, driftPpm: 0 }),
+    items: z
+      .array(
+        z
+          .object({
+            id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and - only (at most 64)'),
+            name: z.string().min(1),
+            stock: z.number().int().nonnegative(),
+            perAccountLimit: z.number().int().positive().default(1),
+            opensAt: OpensAtSchema,
+          })
+          .strict(),
+      )
+      .min(1, 'at least one item is needed')
+      .refine((items) => new Set(items.map((item) => item.id)).size === items.length, 'item ids must be unique'),
+    accounts: z
+      .object({
+        count: z.number().int().min(1).max(100_000),
+        usernamePrefix: z
+          .string()
+          .regex(/^[a-z][a-z0-9_]*$/)
+          .default('user'),
+        passwordPrefix: z.string().min(1).default('pass-'),
+      })
+      .strict(),
+    nodes: z
+      .object({
+        count: z.number().int().min(1).max(16).default(1),
+        latency: LatencySchema.default({ baseMs: 0, jitterMs: 0 }),
+        faults: FaultsSchema.default({ errorRate: 0, resetRate: 0, dropResponseRate: 0, hangRate: 0 }),
+        each: z.array(NodeOverrideSchema).default([]),
+      })
+      .strict()
+      .default({
+        count: 1,
+        latency: { baseMs: 0, jitterMs: 0 },
+        faults: { errorRate: 0, resetRate: 0, dropResponseRate: 0, hangRate: 0 },
+        each: [],
+      })
+      .refine((nodes) => nodes.each.length <= nodes.count, {
+        message: 'more entries in each than nodes',
+        path: ['each'],
+      }),
+    tokens: z
+      .object({
+        accessTtlMs: z.number().int().positive().default(600_000),
+        refreshTtlMs: z.number().int().positive().default(86_400_000),
+      })
+      .strict()
+      .default({ accessTtlMs: 600_000, refreshTtlMs: 86_400_000 }),
+    captcha: z
+      .object({
+        mode: z.enum(['off', 'book', 'login']).default('off'),
+        ttlMs: z.number().int().positive().default(60_000),
+        revealAnswers: z.boolean().default(false),
+      })
+      .strict()
+      .default({ mode: 'off', ttlMs: 60_000, revealAnswers: false }),
+    limits: z.object({ perAccount: BucketSchema.optional(), perClient: BucketSchema.optional() }).strict().default({}),
+    admission: z
+      .object({
+        enabled: z.boolean().default(false),
+        windowMs: z.number().int().min(10).default(100),
+        threshold: z.number().positive().default(1_000),
+        ewmaAlpha: z.number().gt(0).max(1).default(0.3),
+      })
+      .strict()
+      .default({ enabled: false, windowMs: 100, threshold: 1_000, ewmaAlpha: 0.3 }),
+    riskControl: z
+      .object({
+        enabled: z.boolean().default(true),
+        violationsBeforeBan: z.number().int().positive().default(3),
+        banMs: z.number().int().positive().default(60_000),
+      })
+      .strict()
+      .default({ enabled: true, violationsBeforeBan: 3, banMs: 60_000 }),
+    ntp: z
+      .object({ enabled: z.boolean().default(true), port: z.number().int().min(0).max(65535).default(0) })
+      .strict()
+      .default({ enabled: true, port: 0 }),
+  })
+  .strict();
+
+export type Scenario = z.output<typeof ScenarioSchema>;
+export type ScenarioInput = z.input<typeof ScenarioSchema>;
+export type NodeLatency = z.output<typeof LatencySchema>;
+export type NodeFaults = z.output<typeof FaultsSchema>;
+
+export function parseScenario(text: string, source = 'scenario'): Scenario {
+  const result = parseValidatedDocument(text, ScenarioSchema);
+  if (!result.ok) {
+    throw new TminusError(
+      'SCENARIO_INVALID',
+      `${source} is not a valid scenario:\n${describeProblems(result.problems)}`,
+      {
+        problems: result.problems,
+      },
+    );
+  }
+  return result.value;
+}
+
+export function loadScenarioFile(file: string): Scenario {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new TminusError('SCENARIO_INVALID', `cannot read scenario ${file}: ${(error as Error).message}`);
+  }
+  return parseScenario(text, file);
+}
+
+export function scenarioFromObject(input: ScenarioInput): Scenario {
+  const result = ScenarioSchema.safeParse(input);
+  if (!result.success) {
+    const first = result.error.issues[0];
+    throw new TminusError('SCENARIO_INVALID', `invalid scenario: ${first?.path.join('.')}: ${first?.message}`);
+  }
+  return result.data;
+}
+
+/** The open instant on the server clock, `in N s` counted from `startServerMs`. */
+export function resolveOpensAt(opensAt: z.output<typeof OpensAtSchema>, startServerMs: number): number {
+  if (typeof opensAt === 'number') return opensAt;
+  const relative = /^in\s+(\d+(?:\.\d+)?)\s*(ms|s|m|h)$/.exec(opensAt);
+  if (!relative) return Date.parse(opensAt);
+  const unitMs = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 }[relative[2] as 'ms' | 's' | 'm' | 'h'];
+  return Math.round(startServerMs + Number(relative[1]) * unitMs);
+}
+
+export const accountUsername = (scenario: Scenario, index: number): string =>
+  `${scenario.accounts.usernamePrefix}${String(index + 1).padStart(4, '0')}`;
+export const accountPassword = (scenario: Scenario, index: number): string =>
+  `${scenario.accounts.passwordPrefix}${String(index + 1).padStart(4, '0')}`;
