@@ -5,6 +5,9 @@ import { createRouter, type Handlers, type Router } from './ipc/router';
 import { ensureDataDir, openStore, type Store } from './store';
 import { collectAppInfo } from './platform/app-info';
 import { validateProfileText } from './targets/validate-text';
+import { SimService } from './sim';
+import { resourcesDir } from './platform/resources-dir';
+import { join } from 'node:path';
 
 export interface AppOptions {
   dataDir: string;
@@ -17,6 +20,7 @@ export interface App {
   store: Store;
   bus: EventBus;
   router: Router;
+  sim: SimService;
   close(): Promise<void>;
 }
 
@@ -24,6 +28,7 @@ export function createApp(options: AppOptions): App {
   const dataDir = ensureDataDir(options.dataDir);
   const store = openStore(dataDir);
   const bus = new EventBus();
+  const sim = new SimService(bus, join(resourcesDir(), 'scenarios'));
 
   const handlers: Handlers = {
     'app/info': () => collectAppInfo({ dataDir, databaseFile: store.file, schemaVersion: store.schemaVersion }),
@@ -31,6 +36,9 @@ export function createApp(options: AppOptions): App {
       const { ok, format: detected, problems } = validateProfileText(text, format);
       return { ok, format: detected, problems };
     },
+    'sim/status': () => sim.status(),
+    'sim/start': ({ scenario }) => sim.start(scenario),
+    'sim/stop': () => sim.stop(),
   };
 
   const router = createRouter(handlers, { onInternalError: options.onInternalError });
@@ -39,7 +47,9 @@ export function createApp(options: AppOptions): App {
     store,
     bus,
     router,
+    sim,
     async close() {
+      await sim.close();
       store.close();
     },
   };

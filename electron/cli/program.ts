@@ -2,6 +2,8 @@
 import { Command } from 'commander';
 import { APP_VERSION } from '../platform/app-info';
 import { registerServeCommand } from './serve-command';
+import { registerSimCommand } from './sim-command';
+import { registerBenchCommand } from './bench-command';
 
 export function buildProgram(): Command {
   const program = new Command('tminus')
@@ -12,5 +14,7 @@ export function buildProgram(): Command {
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(text.trimEnd().split('\n')[0] + '\n') });
   registerServeCommand(program);
+  registerSimCommand(program);
+  registerBenchCommand(program);
   return program;
 }

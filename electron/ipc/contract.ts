@@ -36,9 +36,42 @@ export const ValidateTargetOutputSchema = z.object({
   problems: z.array(ProblemSchema),
 });
 
+export const SimStatusSchema = z.object({
+  running: z.boolean(),
+  targetId: z.literal('simulator'),
+  scenario: z.string().nullable(),
+  nodes: z.array(z.string()),
+  ntpPort: z.number().int().nullable(),
+  serverSkewMs: z.number(),
+  accounts: z.number().int(),
+  nowServerMs: z.number().nullable(),
+  items: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      stock: z.number().int(),
+      remaining: z.number().int(),
+      openAtServerMs: z.number(),
+    }),
+  ),
+});
+
 export const calls = {
   'app/info': call(z.object({}).strict(), AppInfoSchema),
   'targets/validate': call(ValidateTargetInputSchema, ValidateTargetOutputSchema),
+  'sim/status': call(z.object({}).strict(), SimStatusSchema),
+  'sim/start': call(
+    z
+      .object({
+        scenario: z
+          .string()
+          .regex(/^[a-z0-9-]{1,64}$/, 'a shipped scenario name')
+          .default('default'),
+      })
+      .strict(),
+    SimStatusSchema,
+  ),
+  'sim/stop': call(z.object({}).strict(), SimStatusSchema),
 } as const;
 
 export const OutcomeSchema = z.enum([
@@ -83,6 +116,7 @@ export const events = {
     atMs: z.number(),
   }),
   'account/changed': z.object({ accountId: z.number().int(), targetId: z.string() }),
+  'sim/state': SimStatusSchema,
 } as const;
 
 export type Calls = typeof calls;
@@ -97,6 +131,7 @@ export type EventPayload<T extends Topic> = z.output<Events[T]>;
 export type Problem = z.output<typeof ProblemSchema>;
 export type AppInfo = z.output<typeof AppInfoSchema>;
 export type Outcome = z.output<typeof OutcomeSchema>;
+export type SimStatus = z.output<typeof SimStatusSchema>;
 export type CampaignState = z.output<typeof CampaignStateSchema>;
 
 export const topics = Object.keys(events) as Topic[];

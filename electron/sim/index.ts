@@ -11,3 +11,4 @@ export {
 } from './scenario';
 export { ManualTrueClock, systemTrueClock, type TrueClock } from './sim-clock';
 export type { Arrival } from './arrival-log';
+export { SimService } from './sim-service';

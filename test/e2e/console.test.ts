@@ -59,6 +59,26 @@ describe('console in Chromium', () => {
     await page.screenshot({ path: `${ARTEFACTS}/targets.png`, fullPage: true });
   });
 
+  it('starts the built-in simulator from the Dashboard, shows its nodes and items, and stops it', async () => {
+    await page.getByTestId('nav-dashboard').click();
+    expect(await page.getByTestId('sim-running').textContent()).toBe('stopped');
+    await page.getByTestId('sim-start').click();
+    await expect.poll(() => page.getByTestId('sim-running').textContent(), { timeout: 15_000 }).toBe('running');
+    expect(await page.getByTestId('sim-nodes').textContent()).toMatch(
+      /http:\/\/127\.0\.0\.1:\d+\s+http:\/\/127\.0\.0\.1:\d+/,
+    );
+    const items = await page.getByTestId('sim-items').textContent();
+    expect(items).toContain('G1234');
+    expect(items).toContain('20 / 20');
+    await page.screenshot({ path: `${ARTEFACTS}/dashboard-simulator.png`, fullPage: true });
+    const nodeUrl = (await page.getByTestId('sim-nodes').textContent())!.split(/\s+/)[0]!;
+    const time = (await (await fetch(`${nodeUrl}/api/time`)).json()) as { serverTimeMs: number };
+    expect(time.serverTimeMs - Date.now()).toBeGreaterThan(1400);
+    await page.getByTestId('sim-stop').click();
+    await expect.poll(() => page.getByTestId('sim-running').textContent()).toBe('stopped');
+    await expect(fetch(`${nodeUrl}/api/time`)).rejects.toThrow();
+  });
+
   it('shows a banner when the connection to Tminus is lost', async () => {
     await serve.stop();
     await expect.poll(() => page.getByTestId('connection-banner').count(), { timeout: 20_000 }).toBe(1);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { makeTempDir } from '../helpers/temp-dir';
 
 const BIN = 'bin/tminus.js';
@@ -77,4 +77,63 @@ describe('tminus command line', () => {
       temp.remove();
     }
   });
+
+  it('lists the simulator accounts as CSV, for the shipped and a given scenario', () => {
+    const shipped = run('sim', 'accounts', '--csv');
+    expect(shipped.status).toBe(0);
+    const lines = shipped.stdout.trim().split(/\r?\n/);
+    expect(lines[0]).toBe('username,password');
+    expect(lines).toHaveLength(51);
+    expect(lines[1]).toBe('user0001,pass-0001');
+    const rush = run('sim', '--scenario', 'resources/scenarios/rush.yaml', 'accounts', '--csv');
+    expect(rush.stdout.trim().split(/\r?\n/)).toHaveLength(1001);
+  });
+
+  it('runs the simulator until stopped, and refuses a bad scenario naming the field', async () => {
+    const child = spawn(process.execPath, [BIN, 'sim', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const info = await new Promise<{ urls: string[] }>((resolve) => {
+        let out = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          out += String(chunk);
+          if (out.includes('\n')) resolve(JSON.parse(out.split('\n')[0]!) as { urls: string[] });
+        });
+      });
+      expect(info.urls).toHaveLength(2);
+      const items = (await (await fetch(`${info.urls[1]}/api/items`)).json()) as { items: Array<{ id: string }> };
+      expect(items.items.map((item) => item.id)).toEqual(['G1234', 'CONCERT-A']);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    const temp = makeTempDir();
+    const file = `${temp.dir}/bad.yaml`;
+    writeFileSync(file, 'items:\n  - { id: A, name: A, stock: lots, opensAt: 0 }\naccounts: { count: 1 }\n');
+    const bad = run('sim', '--scenario', file);
+    temp.remove();
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/items\.0\.stock: .*line 2/);
+  });
+});
+
+describe('tminus bench sim', () => {
+  it('runs quickly end to end and writes the figures as JSON', () => {
+    const temp = makeTempDir();
+    const file = `${temp.dir}/sim.json`;
+    const result = spawnSync(process.execPath, [BIN, 'bench', 'sim', '--quick', '--json', file], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/\| simulator POST book \|/);
+    const figures = JSON.parse(readFileSync(file, 'utf8')) as {
+      time: { requestsPerSec: number; errors: number };
+      book: { requestsPerSec: number; non2xx: number };
+      baseline: { time: { requestsPerSec: number } };
+    };
+    temp.remove();
+    expect(figures.time.requestsPerSec).toBeGreaterThan(0);
+    expect(figures.book.requestsPerSec).toBeGreaterThan(0);
+    expect(figures.book.non2xx).toBe(0);
+    expect(figures.baseline.time.requestsPerSec).toBeGreaterThan(0);
+  }, 60_000);
 });

@@ -9,6 +9,7 @@ import {
 import { createRouter, type Handlers } from '../../electron/ipc/router';
 import { EventBus } from '../../electron/ipc/event-bus';
 import type { ServerMessage } from '../../electron/ipc/wire';
+import { handlersWith } from '../helpers/handlers';
 
 function fakeIpcMain() {
   const handlers = new Map<string, (event: IpcEventLike, ...args: unknown[]) => unknown>();
@@ -41,12 +42,9 @@ function fakeSender(): SenderLike & { sent: ServerMessage[]; destroy(): void } {
   };
 }
 
-const handlers: Handlers = {
-  'app/info': () => {
-    throw new Error('not used');
-  },
+const handlers: Handlers = handlersWith({
   'targets/validate': () => ({ ok: true, format: 'yaml', problems: [] }),
-};
+});
 
 describe('Electron IPC binding', () => {
   it('serves calls from our own page and refuses other frames', async () => {

@@ -3,7 +3,7 @@ import { WebSocket } from 'ws';
 import { EventBus } from '../../electron/ipc/event-bus';
 import { createRouter } from '../../electron/ipc/router';
 import { startConsoleServer, type ConsoleServer } from '../../electron/ipc/ws-transport';
-import { TminusError } from '../../electron/errors';
+import { handlersWith } from '../helpers/handlers';
 import type { ConnectionStatus } from '../../renderer/src/api/transport';
 
 // The browser client, run under Node with `ws` standing in for the browser's WebSocket.
@@ -15,12 +15,7 @@ afterAll(() => {
 });
 
 const bus = new EventBus();
-const router = createRouter({
-  'app/info': () => {
-    throw new TminusError('INTERNAL', 'unused');
-  },
-  'targets/validate': () => ({ ok: true, format: 'yaml', problems: [] }),
-});
+const router = createRouter(handlersWith({ 'targets/validate': () => ({ ok: true, format: 'yaml', problems: [] }) }));
 const TOKEN = 'fixed-test-token';
 
 describe('browser WebSocket client', () => {

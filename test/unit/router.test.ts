@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createRouter, type Handlers } from '../../electron/ipc/router';
 import { TminusError } from '../../electron/errors';
 import type { AppInfo } from '../../electron/ipc/contract';
+import { handlersWith } from '../helpers/handlers';
 
 const info: AppInfo = {
   name: 'Tminus',
@@ -14,11 +15,12 @@ const info: AppInfo = {
   onnxruntime: { version: null, providers: [] },
 };
 
-const handlers = (overrides: Partial<Handlers> = {}): Handlers => ({
-  'app/info': () => info,
-  'targets/validate': ({ format }) => ({ ok: true, format: format === 'json' ? 'json' : 'yaml', problems: [] }),
-  ...overrides,
-});
+const handlers = (overrides: Partial<Handlers> = {}): Handlers =>
+  handlersWith({
+    'app/info': () => info,
+    'targets/validate': ({ format }) => ({ ok: true, format: format === 'json' ? 'json' : 'yaml', problems: [] }),
+    ...overrides,
+  });
 
 describe('router', () => {
   it('rejects a payload of the wrong type, naming the field', async () => {

@@ -43,6 +43,24 @@ export const en = {
   'settings.theme.dark': 'Dark',
   'settings.theme.system': 'Follow system',
   'common.notYet': 'Not here yet',
+  'sim.title': 'Rehearsal (built-in)',
+  'sim.targetId': 'target id',
+  'sim.running': 'running',
+  'sim.stopped': 'stopped',
+  'sim.start': 'Start simulator',
+  'sim.stop': 'Stop simulator',
+  'sim.intro':
+    'The built-in booking service: a sale with scarce stock, a skewed server clock, rate limits and several nodes, on this machine only. Start it to rehearse before a real rush.',
+  'sim.scenario': 'Scenario',
+  'sim.nodes': 'Nodes',
+  'sim.skew': 'Server clock skew',
+  'sim.accounts': 'Accounts',
+  'sim.item': 'Item',
+  'sim.itemName': 'Name',
+  'sim.stock': 'Remaining / stock',
+  'sim.opensAt': 'Opens (server time)',
+  'sim.opensIn': 'Opens in',
+  'sim.open': 'open',
 } as const;
 
 export type MessageKey = keyof typeof en;

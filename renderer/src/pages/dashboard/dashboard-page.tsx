@@ -1,7 +1,8 @@
-// Dashboard: what this installation is (app/info). Later rooms add the simulator and upcoming campaigns here.
+// Dashboard: the built-in simulator, and what this installation is (app/info). Campaigns join it with the engine.
 import { Alert, Descriptions, Space, Tag, Typography } from 'antd';
 import { useAppInfoStore } from '../../stores/app-info-store';
 import { useT } from '../../i18n';
+import { SimulatorCard } from './simulator-card';
 
 export function DashboardPage() {
   const t = useT();
@@ -10,6 +11,8 @@ export function DashboardPage() {
   return (
     <>
       <Typography.Title level={3}>{t('nav.dashboard')}</Typography.Title>
+      <SimulatorCard />
+      <div style={{ height: 24 }} />
       {error && <Alert type="error" showIcon title={t('dashboard.loadFailed', { message: error })} />}
       {info && (
         <Descriptions title={t('dashboard.about')} bordered column={1} size="small" data-testid="app-info">

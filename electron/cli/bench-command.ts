@@ -1,0 +1,34 @@
+// `tminus bench <name>`: benchmarks that run our code and a baseline in the same run and report the ratio.
+// The benchmarks themselves live in test/bench/ and load on demand (they need dev dependencies such as autocannon).
+import type { Command } from 'commander';
+
+interface BenchFlags {
+  quick?: boolean;
+  json?: string;
+}
+
+const BENCHMARKS: Record<
+  string,
+  { description: string; run: (options: { quick: boolean; json?: string; cliScript: string }) => Promise<void> }
+> = {
+  sim: {
+    description: 'simulator node throughput (GET /api/time, book) with autocannon vs a bare node:http server',
+    run: async (options) => (await import('../../test/bench/sim-bench')).runSimBench(options),
+  },
+};
+
+export function registerBenchCommand(program: Command): void {
+  const bench = program
+    .command('bench')
+    .description('run a benchmark (prints a table; --json FILE writes the figures)');
+  for (const [name, benchmark] of Object.entries(BENCHMARKS)) {
+    bench
+      .command(name)
+      .description(benchmark.description)
+      .option('--quick', 'shorter run (for a smoke check, not for figures)')
+      .option('--json <file>', 'write the results as JSON to FILE')
+      .action(async (flags: BenchFlags) => {
+        await benchmark.run({ quick: flags.quick === true, json: flags.json, cliScript: process.argv[1]! });
+      });
+  }
+}

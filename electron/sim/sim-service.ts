@@ -1,0 +1,85 @@
+// The console's handle on the built-in simulator: start it with a shipped scenario, stop it, say what is running.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { EventBus } from '../ipc/event-bus';
+import type { SimStatus } from '../ipc/contract';
+import { TminusError } from '../errors';
+import { loadScenarioFile } from './scenario';
+import { startSimulator, type Simulator } from './simulator';
+
+export class SimService {
+  private simulator: Simulator | null = null;
+  private starting: Promise<Simulator> | null = null;
+
+  constructor(
+    private readonly bus: EventBus,
+    private readonly scenariosDir: string,
+  ) {}
+
+  status(): SimStatus {
+    const simulator = this.simulator;
+    if (!simulator) {
+      return {
+        running: false,
+        targetId: 'simulator',
+        scenario: null,
+        nodes: [],
+        ntpPort: null,
+        serverSkewMs: 0,
+        accounts: 0,
+        nowServerMs: null,
+        items: [],
+      };
+    }
+    const stats = simulator.stats();
+    return {
+      running: true,
+      targetId: 'simulator',
+      scenario: simulator.scenario.name,
+      nodes: simulator.urls,
+      ntpPort: simulator.ntpPort,
+      serverSkewMs: stats.skewMs,
+      accounts: simulator.scenario.accounts.count,
+      nowServerMs: stats.nowServerMs,
+      items: stats.items,
+    };
+  }
+
+  /** The running simulator, for the engine and the account pool when they target `simulator`. */
+  current(): Simulator | null {
+    return this.simulator;
+  }
+
+  async start(scenarioName: string): Promise<SimStatus> {
+    if (this.simulator || this.starting) {
+      throw new TminusError('SIM_ALREADY_RUNNING', 'the built-in simulator is already running; stop it first');
+    }
+    const file = join(this.scenariosDir, `${scenarioName}.yaml`);
+    if (!existsSync(file))
+      throw new TminusError('SCENARIO_INVALID', `scenario: no shipped scenario named '${scenarioName}'`);
+    this.starting = startSimulator({ scenario: loadScenarioFile(file) });
+    try {
+      this.simulator = await this.starting;
+    } finally {
+      this.starting = null;
+    }
+    const status = this.status();
+    this.bus.emit('sim/state', status);
+    return status;
+  }
+
+  async stop(): Promise<SimStatus> {
+    const simulator = this.simulator;
+    if (!simulator) throw new TminusError('SIM_NOT_RUNNING', 'the built-in simulator is not running');
+    this.simulator = null;
+    await simulator.close();
+    const status = this.status();
+    this.bus.emit('sim/state', status);
+    return status;
+  }
+
+  async close(): Promise<void> {
+    await this.simulator?.close();
+    this.simulator = null;
+  }
+}
