@@ -8,9 +8,13 @@ import { validateProfileText } from './targets/validate-text';
 import { SimService } from './sim';
 import { resourcesDir } from './platform/resources-dir';
 import { join } from 'node:path';
+import { ClockService, reportToWire, systemLocalClock, type LocalClock } from './clock';
+import { ClockSamplesRepository } from './store';
 
 export interface AppOptions {
   dataDir: string;
+  /** This machine's clock; tests drive their own. */
+  clock?: LocalClock;
   /** Where unexpected handler errors go (stderr in the CLI, the log in the desktop app). */
   onInternalError?: (call: string, error: unknown) => void;
 }
@@ -21,6 +25,7 @@ export interface App {
   bus: EventBus;
   router: Router;
   sim: SimService;
+  clock: ClockService;
   close(): Promise<void>;
 }
 
@@ -29,6 +34,8 @@ export function createApp(options: AppOptions): App {
   const store = openStore(dataDir);
   const bus = new EventBus();
   const sim = new SimService(bus, join(resourcesDir(), 'scenarios'));
+  const clockSamples = new ClockSamplesRepository(store.db);
+  const clock = new ClockService({ clock: options.clock ?? systemLocalClock, bus, samples: clockSamples });
 
   const handlers: Handlers = {
     'app/info': () => collectAppInfo({ dataDir, databaseFile: store.file, schemaVersion: store.schemaVersion }),
@@ -39,6 +46,15 @@ export function createApp(options: AppOptions): App {
     'sim/status': () => sim.status(),
     'sim/start': ({ scenario }) => sim.start(scenario),
     'sim/stop': () => sim.stop(),
+    'clock/probe': async ({ sources, samples }) => reportToWire(await clock.probe(sources, { samples })),
+    'clock/status': ({ sinceMs }) => {
+      const last = clock.lastReport();
+      return {
+        last: last && reportToWire(last),
+        current: clock.current(),
+        samples: clockSamples.since(sinceMs ?? clock.clock.nowMs() - 3_600_000),
+      };
+    },
   };
 
   const router = createRouter(handlers, { onInternalError: options.onInternalError });
@@ -48,7 +64,9 @@ export function createApp(options: AppOptions): App {
     bus,
     router,
     sim,
+    clock,
     async close() {
+      clock.stopSync();
       await sim.close();
       store.close();
     },

@@ -9,7 +9,10 @@ export type ErrorCode =
   | 'PROFILE_INVALID'
   | 'SCENARIO_INVALID'
   | 'SIM_NOT_RUNNING'
-  | 'SIM_ALREADY_RUNNING';
+  | 'SIM_ALREADY_RUNNING'
+  | 'CLOCK_SOURCE_FAILED'
+  | 'CLOCK_NO_SOURCE'
+  | 'INVALID_ARGUMENT';
 
 export class TminusError extends Error {
   readonly code: ErrorCode;

@@ -15,6 +15,10 @@ const BENCHMARKS: Record<
     description: 'simulator node throughput (GET /api/time, book) with autocannon vs a bare node:http server',
     run: async (options) => (await import('../../test/bench/sim-bench')).runSimBench(options),
   },
+  clock: {
+    description: "clock offset error and bound against the simulator with known skews, vs the peers' estimator",
+    run: async (options) => (await import('../../test/bench/clock-bench')).runClockBench(options),
+  },
 };
 
 export function registerBenchCommand(program: Command): void {

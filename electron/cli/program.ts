@@ -4,6 +4,7 @@ import { APP_VERSION } from '../platform/app-info';
 import { registerServeCommand } from './serve-command';
 import { registerSimCommand } from './sim-command';
 import { registerBenchCommand } from './bench-command';
+import { registerClockCommand } from './clock-command';
 
 export function buildProgram(): Command {
   const program = new Command('tminus')
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
     .configureOutput({ outputError: (text, write) => write(text.trimEnd().split('\n')[0] + '\n') });
   registerServeCommand(program);
   registerSimCommand(program);
+  registerClockCommand(program);
   registerBenchCommand(program);
   return program;
 }

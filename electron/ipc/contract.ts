@@ -56,6 +56,58 @@ export const SimStatusSchema = z.object({
   ),
 });
 
+export const TimeSourceSpecSchema = z.discriminatedUnion('kind', [
+  z
+    .object({ kind: z.literal('ntp'), host: z.string().min(1), port: z.number().int().min(1).max(65535).default(123) })
+    .strict(),
+  z.object({ kind: z.literal('http-field'), url: z.url({ protocol: /^https?$/ }), field: z.string().min(1) }).strict(),
+  z.object({ kind: z.literal('http-date'), url: z.url({ protocol: /^https?$/ }) }).strict(),
+]);
+
+export const ClockReportSchema = z.object({
+  atLocalMs: z.number(),
+  sources: z.array(
+    z.object({
+      id: z.string(),
+      kind: z.enum(['ntp', 'http-field', 'http-date']),
+      ok: z.boolean(),
+      error: z.string().nullable(),
+      offsetMs: z.number().nullable(),
+      boundMs: z.number().nullable(),
+      delayMs: z.number().nullable(),
+      samplesUsed: z.number().int(),
+      samplesTotal: z.number().int(),
+      driftPpm: z.number().nullable(),
+      falseticker: z.boolean(),
+    }),
+  ),
+  combined: z
+    .object({
+      offsetMs: z.number(),
+      boundMs: z.number(),
+      driftPpm: z.number().nullable(),
+      truechimers: z.array(z.string()),
+    })
+    .nullable(),
+});
+
+export const ClockStatusSchema = z.object({
+  last: ClockReportSchema.nullable(),
+  current: z.object({ offsetMs: z.number(), boundMs: z.number(), ageMs: z.number() }).nullable(),
+  samples: z.array(
+    z.object({
+      source: z.string(),
+      kind: z.string(),
+      takenAtLocalMs: z.number(),
+      offsetMs: z.number(),
+      boundMs: z.number(),
+      delayMs: z.number(),
+      driftPpm: z.number().nullable(),
+      falseticker: z.boolean(),
+    }),
+  ),
+});
+
 export const calls = {
   'app/info': call(z.object({}).strict(), AppInfoSchema),
   'targets/validate': call(ValidateTargetInputSchema, ValidateTargetOutputSchema),
@@ -72,6 +124,16 @@ export const calls = {
     SimStatusSchema,
   ),
   'sim/stop': call(z.object({}).strict(), SimStatusSchema),
+  'clock/probe': call(
+    z
+      .object({
+        sources: z.array(TimeSourceSpecSchema).min(1, 'name at least one time source').max(8),
+        samples: z.number().int().min(1).max(64).default(8),
+      })
+      .strict(),
+    ClockReportSchema,
+  ),
+  'clock/status': call(z.object({ sinceMs: z.number().optional() }).strict(), ClockStatusSchema),
 } as const;
 
 export const OutcomeSchema = z.enum([
@@ -132,6 +194,8 @@ export type Problem = z.output<typeof ProblemSchema>;
 export type AppInfo = z.output<typeof AppInfoSchema>;
 export type Outcome = z.output<typeof OutcomeSchema>;
 export type SimStatus = z.output<typeof SimStatusSchema>;
+export type ClockReportWire = z.output<typeof ClockReportSchema>;
+export type ClockStatus = z.output<typeof ClockStatusSchema>;
 export type CampaignState = z.output<typeof CampaignStateSchema>;
 
 export const topics = Object.keys(events) as Topic[];

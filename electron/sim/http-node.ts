@@ -150,18 +150,20 @@ export class HttpNode {
   }
 
   private send(response: ServerResponse, result: SimResponse, backMs: number): void {
+    // The server stamps its clock as it writes the response; the way back to the client comes after that.
+    const serverMs = this.service().clock.nowServerMs();
+    const payload = JSON.stringify(result.body);
+    const headers = {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(payload),
+      date: new Date(serverMs).toUTCString(),
+      'x-server-time-ms': serverMs.toFixed(3),
+      ...result.headers,
+    };
     const write = (): void => {
       if (response.destroyed) return;
-      const serverMs = this.service().clock.nowServerMs();
-      const payload = JSON.stringify(result.body);
       response.sendDate = false;
-      response.writeHead(result.status, {
-        'content-type': 'application/json; charset=utf-8',
-        'content-length': Buffer.byteLength(payload),
-        date: new Date(serverMs).toUTCString(),
-        'x-server-time-ms': serverMs.toFixed(3),
-        ...result.headers,
-      });
+      response.writeHead(result.status, headers);
       response.end(payload);
     };
     if (backMs > 0) setTimeout(write, backMs);

@@ -137,3 +137,55 @@ describe('tminus bench sim', () => {
     expect(figures.baseline.time.requestsPerSec).toBeGreaterThan(0);
   }, 60_000);
 });
+
+describe('tminus clock probe', () => {
+  it('prints offset ± bound per source and combined, against a running simulator', async () => {
+    const child = spawn(process.execPath, [BIN, 'sim', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const info = await new Promise<{ urls: string[]; ntpPort: number }>((resolve) => {
+        let out = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          out += String(chunk);
+          if (out.includes('\n')) resolve(JSON.parse(out.split('\n')[0]!) as { urls: string[]; ntpPort: number });
+        });
+      });
+      const probe = spawnSync(
+        process.execPath,
+        [
+          BIN,
+          'clock',
+          'probe',
+          '--ntp',
+          `127.0.0.1:${info.ntpPort}`,
+          '--http',
+          `${info.urls[0]}/api/time`,
+          '--field',
+          'serverTimeMs',
+          '--samples',
+          '4',
+          '--json',
+        ],
+        { encoding: 'utf8', timeout: 20_000 },
+      );
+      expect(probe.status).toBe(0);
+      const report = JSON.parse(probe.stdout) as {
+        combined: { offsetMs: number; boundMs: number };
+        sources: unknown[];
+      };
+      expect(report.sources).toHaveLength(2);
+      // The default scenario's server clock is 1.5 s fast.
+      expect(Math.abs(report.combined.offsetMs - 1500)).toBeLessThanOrEqual(report.combined.boundMs + 1);
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
+
+  it('refuses to probe without a source, and --field without --http', () => {
+    const none = run('clock', 'probe');
+    expect(none.status).toBe(1);
+    expect(none.stderr).toMatch(/at least one time source/);
+    const fieldOnly = run('clock', 'probe', '--field', 'serverTimeMs');
+    expect(fieldOnly.status).toBe(1);
+    expect(fieldOnly.stderr).toMatch(/--field and --date-header need --http URL/);
+  });
+});

@@ -1,0 +1,80 @@
+// `tminus clock probe`: the offset to each time source with its bound, and the combined estimate.
+import type { Command } from 'commander';
+import { ClockService, parseNtpTarget, reportToWire, systemLocalClock, type TimeSourceSpec } from '../clock';
+import { TminusError } from '../errors';
+import { parsePositiveInt } from './parse';
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+const signed = (ms: number, digits = 3): string => `${ms >= 0 ? '+' : ''}${ms.toFixed(digits)}`;
+
+interface ProbeFlags {
+  ntp: string[];
+  http?: string;
+  field?: string;
+  dateHeader?: boolean;
+  samples: number;
+  json?: boolean;
+}
+
+export function sourcesFromFlags(flags: ProbeFlags): TimeSourceSpec[] {
+  const sources: TimeSourceSpec[] = flags.ntp.map((text) => ({ kind: 'ntp' as const, ...parseNtpTarget(text) }));
+  if (flags.field !== undefined && flags.dateHeader)
+    throw new TminusError('INVALID_ARGUMENT', 'use --field or --date-header, not both');
+  if ((flags.field !== undefined || flags.dateHeader) && !flags.http)
+    throw new TminusError('INVALID_ARGUMENT', '--field and --date-header need --http URL');
+  if (flags.http) {
+    sources.push(
+      flags.field !== undefined
+        ? { kind: 'http-field', url: flags.http, field: flags.field }
+        : { kind: 'http-date', url: flags.http },
+    );
+  }
+  if (sources.length === 0)
+    throw new TminusError('CLOCK_NO_SOURCE', 'name at least one time source: --ntp HOST[:PORT] or --http URL');
+  return sources;
+}
+
+export function registerClockCommand(program: Command): void {
+  const clock = program
+    .command('clock')
+    .description("the target's server time: offset to this machine with an error bound");
+  clock
+    .command('probe')
+    .description('take a burst from each source, filter it, and combine the sources')
+    .option('--ntp <host[:port]>', 'an NTP server (repeatable)', collect, [])
+    .option('--http <url>', 'an HTTP time source')
+    .option('--field <expr>', 'JMESPath to epoch milliseconds in the JSON body of --http')
+    .option('--date-header', "use --http's Date header (default when --field is absent)")
+    .option('--samples <n>', 'samples per burst', parsePositiveInt, 8)
+    .option('--json', 'print the report as JSON')
+    .action(async (flags: ProbeFlags) => {
+      const sources = sourcesFromFlags(flags);
+      const service = new ClockService({ clock: systemLocalClock });
+      if (!flags.json) process.stderr.write(`probing ${sources.length} source(s), ${flags.samples} samples each…\n`);
+      const report = reportToWire(await service.probe(sources, { samples: flags.samples }));
+      if (flags.json) {
+        console.log(JSON.stringify(report, null, 2));
+      } else {
+        const width = Math.max(8, ...report.sources.map((source) => source.id.length));
+        for (const source of report.sources) {
+          const name = source.id.padEnd(width);
+          if (!source.ok) {
+            console.log(`${name}  failed: ${source.error}`);
+            continue;
+          }
+          const drift = source.driftPpm === null ? '' : `  drift ${signed(source.driftPpm, 1)} ppm`;
+          const mark = source.falseticker ? '  FALSETICKER (disagrees with the others)' : '';
+          console.log(
+            `${name}  ${signed(source.offsetMs!)} ms ± ${source.boundMs!.toFixed(3)} ms  (delay ${source.delayMs!.toFixed(2)} ms, ${source.samplesUsed}/${source.samplesTotal} samples)${drift}${mark}`,
+          );
+        }
+        if (report.combined) {
+          const agreeing = `${report.combined.truechimers.length} of ${report.sources.filter((source) => source.ok).length} sources agree`;
+          console.log(
+            `${'combined'.padEnd(width)}  ${signed(report.combined.offsetMs)} ms ± ${report.combined.boundMs.toFixed(3)} ms  (${agreeing})`,
+          );
+        }
+      }
+      if (!report.combined) process.exitCode = 1;
+    });
+}
