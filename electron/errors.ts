@@ -12,7 +12,15 @@ export type ErrorCode =
   | 'SIM_ALREADY_RUNNING'
   | 'CLOCK_SOURCE_FAILED'
   | 'CLOCK_NO_SOURCE'
-  | 'INVALID_ARGUMENT';
+  | 'INVALID_ARGUMENT'
+  | 'SECRET_UNREADABLE'
+  | 'TARGET_UNKNOWN'
+  | 'ACCOUNT_NOT_FOUND'
+  | 'ACCOUNTS_UNAVAILABLE'
+  | 'ACCOUNT_LEASED'
+  | 'IMPORT_INVALID'
+  | 'SIGN_IN_FAILED'
+  | 'BROWSER_UNAVAILABLE';
 
 export class TminusError extends Error {
   readonly code: ErrorCode;

@@ -5,3 +5,13 @@ export { TargetsRepository, type TargetRecord } from './targets-repository';
 export { CampaignsRepository, type CampaignRecord, type NewCampaign } from './campaigns-repository';
 export { AttemptsRepository, type AttemptRecord } from './attempts-repository';
 export { ClockSamplesRepository, type ClockSampleRecord } from './clock-samples-repository';
+export {
+  AccountsRepository,
+  ACCOUNT_STATUSES,
+  type AccountStatus,
+  type AccountView,
+  type NewAccount,
+  type AccountPatch,
+  type Availability,
+  type LeaseFilter,
+} from './accounts-repository';
