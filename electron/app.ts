@@ -1,20 +1,33 @@
 // Composition root: opens the store, builds the services, and binds every contract call to its handler. The desktop
-// shell, `tminus serve` and the tests all start Tminus through here, so they run the same code.
+// shell, `tminus serve`, the CLI and the tests all start Tminus through here, so they run the same code.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { EventBus } from './ipc/event-bus';
 import { createRouter, type Handlers, type Router } from './ipc/router';
-import { ensureDataDir, openStore, type Store } from './store';
+import {
+  AccountsRepository,
+  ClockSamplesRepository,
+  TargetsRepository,
+  ensureDataDir,
+  openStore,
+  type Store,
+} from './store';
 import { collectAppInfo } from './platform/app-info';
+import { resourcesDir } from './platform/resources-dir';
 import { validateProfileText } from './targets/validate-text';
 import { SimService } from './sim';
-import { resourcesDir } from './platform/resources-dir';
-import { join } from 'node:path';
 import { ClockService, reportToWire, systemLocalClock, type LocalClock } from './clock';
-import { ClockSamplesRepository } from './store';
+import { keyFileSealer, loadOrCreateKey, SecretBox, type Sealer } from './secrets';
+import { AccountsService, HealthMonitor, SessionKeeper, SimulatorSignIn, type SignInAdapter } from './accounts';
+import { accountHandlers } from './accounts/handlers';
+import { TminusError } from './errors';
 
 export interface AppOptions {
   dataDir: string;
   /** This machine's clock; tests drive their own. */
   clock?: LocalClock;
+  /** Seals secrets; the desktop app passes Electron safeStorage. Default: the key file in the data dir. */
+  sealer?: Sealer;
   /** Where unexpected handler errors go (stderr in the CLI, the log in the desktop app). */
   onInternalError?: (call: string, error: unknown) => void;
 }
@@ -26,18 +39,83 @@ export interface App {
   router: Router;
   sim: SimService;
   clock: ClockService;
+  accounts: AccountsService;
+  health: HealthMonitor;
   close(): Promise<void>;
 }
+
+export const SIMULATOR_TARGET_ID = 'simulator';
 
 export function createApp(options: AppOptions): App {
   const dataDir = ensureDataDir(options.dataDir);
   const store = openStore(dataDir);
   const bus = new EventBus();
+  const localClock = options.clock ?? systemLocalClock;
+  const targets = new TargetsRepository(store.db);
+  const simulatorProfile = join(resourcesDir(), 'profiles', 'simulator.yaml');
+  targets.upsert(
+    {
+      id: SIMULATOR_TARGET_ID,
+      name: 'Rehearsal (built-in)',
+      profileText: readFileSync(simulatorProfile, 'utf8'),
+      profileFormat: 'yaml',
+      builtin: true,
+    },
+    localClock.nowMs(),
+  );
+
   const sim = new SimService(bus, join(resourcesDir(), 'scenarios'));
+  const simulatorUrl = (): string => {
+    const running = sim.current();
+    if (!running)
+      throw new TminusError('SIGN_IN_FAILED', 'the built-in simulator is not running: start it on the Dashboard');
+    return running.urls[0]!;
+  };
   const clockSamples = new ClockSamplesRepository(store.db);
-  const clock = new ClockService({ clock: options.clock ?? systemLocalClock, bus, samples: clockSamples });
+  const clock = new ClockService({ clock: localClock, bus, samples: clockSamples });
+
+  const keyFile = keyFileSealer(loadOrCreateKey(dataDir));
+  const secrets = new SecretBox(options.sealer ?? keyFile, options.sealer ? [keyFile] : []);
+  const accountsRepository = new AccountsRepository(store.db);
+  const onAccountChange = (accountId: number, targetId: string): void =>
+    bus.emit('account/changed', { accountId, targetId });
+  const simulatorSignIn = new SimulatorSignIn(simulatorUrl);
+  const adapterFor = (targetId: string): SignInAdapter => {
+    if (targetId === SIMULATOR_TARGET_ID) return simulatorSignIn;
+    throw new TminusError('SIGN_IN_FAILED', `target '${targetId}' has no sign-in described yet`);
+  };
+  const sessions = new SessionKeeper({
+    accounts: accountsRepository,
+    secrets,
+    clock: localClock,
+    adapterFor,
+    onChange: onAccountChange,
+  });
+  const accounts = new AccountsService({
+    accounts: accountsRepository,
+    targets,
+    secrets,
+    clock: localClock,
+    sessions,
+    onChange: onAccountChange,
+  });
+  const health = new HealthMonitor({
+    accounts: accountsRepository,
+    sessions,
+    clock: localClock,
+    targetIds: () => targets.list().map((target) => target.id),
+  });
 
   const handlers: Handlers = {
+    ...accountHandlers({
+      accounts,
+      targets,
+      browserLoginFor: (targetId) => {
+        if (targetId !== SIMULATOR_TARGET_ID)
+          throw new TminusError('SIGN_IN_FAILED', `target '${targetId}' has no browser login page`);
+        return { loginUrl: `${simulatorUrl()}/login`, accessCookie: 'sim_access', refreshCookie: 'sim_refresh' };
+      },
+    }),
     'app/info': () => collectAppInfo({ dataDir, databaseFile: store.file, schemaVersion: store.schemaVersion }),
     'targets/validate': ({ text, format }) => {
       const { ok, format: detected, problems } = validateProfileText(text, format);
@@ -65,7 +143,10 @@ export function createApp(options: AppOptions): App {
     router,
     sim,
     clock,
+    accounts,
+    health,
     async close() {
+      health.stop();
       clock.stopSync();
       await sim.close();
       store.close();

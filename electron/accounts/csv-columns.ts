@@ -1,6 +1,15 @@
 // Which CSV header names mean which account field (English and Chinese), matched without regard to case, spaces,
 // hyphens or underscores.
-export const ACCOUNT_FIELDS = ['username', 'password', 'label', 'group', 'priority', 'tags', 'notes', 'status'] as const;
+export const ACCOUNT_FIELDS = [
+  'username',
+  'password',
+  'label',
+  'group',
+  'priority',
+  'tags',
+  'notes',
+  'status',
+] as const;
 export type AccountField = (typeof ACCOUNT_FIELDS)[number];
 
 const ALIASES: Record<AccountField, string[]> = {
@@ -14,7 +23,11 @@ const ALIASES: Record<AccountField, string[]> = {
   status: ['status', '状态'],
 };
 
-const normalise = (name: string): string => name.trim().toLowerCase().replace(/[\s_-]+/g, '');
+const normalise = (name: string): string =>
+  name
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_-]+/g, '');
 
 const LOOKUP = new Map<string, AccountField>(
   Object.entries(ALIASES).flatMap(([field, names]) => names.map((name) => [normalise(name), field as AccountField])),

@@ -70,21 +70,31 @@ export function planAccountsImport(bytes: Buffer, encoding = 'utf-8'): ImportPla
   } as never);
 
   const header = records.shift();
-  if (!header) return { accounts: [], duplicatesInFile: [], problems: [{ row: 1, column: null, reason: 'the file has no header row' }, ...problems] };
+  if (!header)
+    return {
+      accounts: [],
+      duplicatesInFile: [],
+      problems: [{ row: 1, column: null, reason: 'the file has no header row' }, ...problems],
+    };
 
   const fields: Array<AccountField | undefined> = header.cells.map((name) => fieldForHeader(name));
   const seenFields = new Map<AccountField, string>();
   header.cells.forEach((name, index) => {
     const field = fields[index];
     if (!field) {
-      problems.push({ row: header.row, column: name, reason: `unknown column; known columns: ${ACCOUNT_FIELDS.join(', ')}` });
+      problems.push({
+        row: header.row,
+        column: name,
+        reason: `unknown column; known columns: ${ACCOUNT_FIELDS.join(', ')}`,
+      });
     } else if (seenFields.has(field)) {
       problems.push({ row: header.row, column: name, reason: `same field as column '${seenFields.get(field)}'` });
     } else {
       seenFields.set(field, name);
     }
   });
-  if (!seenFields.has('username')) problems.push({ row: header.row, column: 'username', reason: 'missing column username' });
+  if (!seenFields.has('username'))
+    problems.push({ row: header.row, column: 'username', reason: 'missing column username' });
 
   const accounts: ParsedAccount[] = [];
   const firstRowOf = new Map<string, number>();
@@ -103,16 +113,19 @@ export function planAccountsImport(bytes: Buffer, encoding = 'utf-8'): ImportPla
       rowProblems.push({ row, column: seenFields.get(field) ?? field, reason });
     };
     for (const [index, cell] of cells.entries()) {
-      if (cell.length > MAX_CELL) rowProblems.push({ row, column: header.cells[index]!, reason: `longer than ${MAX_CELL} characters` });
+      if (cell.length > MAX_CELL)
+        rowProblems.push({ row, column: header.cells[index]!, reason: `longer than ${MAX_CELL} characters` });
     }
     const username = value('username') ?? '';
     if (username === '') problem('username', 'empty');
     else if (/\s/.test(username)) problem('username', 'contains whitespace');
     const priorityText = value('priority') ?? '';
     const priority = priorityText === '' ? 0 : Number(priorityText);
-    if (!Number.isInteger(priority) || priority < -1000 || priority > 1000) problem('priority', `'${priorityText}' is not a whole number from -1000 to 1000`);
+    if (!Number.isInteger(priority) || priority < -1000 || priority > 1000)
+      problem('priority', `'${priorityText}' is not a whole number from -1000 to 1000`);
     const statusText = (value('status') ?? '').toLowerCase();
-    if (statusText !== '' && statusText !== 'active' && statusText !== 'disabled') problem('status', `'${statusText}' is not active or disabled`);
+    if (statusText !== '' && statusText !== 'active' && statusText !== 'disabled')
+      problem('status', `'${statusText}' is not active or disabled`);
     if (username !== '') {
       const first = firstRowOf.get(username);
       if (first !== undefined) {

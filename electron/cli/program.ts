@@ -5,6 +5,7 @@ import { registerServeCommand } from './serve-command';
 import { registerSimCommand } from './sim-command';
 import { registerBenchCommand } from './bench-command';
 import { registerClockCommand } from './clock-command';
+import { registerAccountsCommand } from './accounts-command';
 
 export function buildProgram(): Command {
   const program = new Command('tminus')
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
   registerServeCommand(program);
   registerSimCommand(program);
   registerClockCommand(program);
+  registerAccountsCommand(program);
   registerBenchCommand(program);
   return program;
 }

@@ -28,6 +28,7 @@ export function registerServeCommand(program: Command): void {
         dataDir: dataDirFrom(globals),
         onInternalError: (call, error) => console.error(`tminus: ${call} failed:`, error),
       });
+      app.health.start();
       const server = await startConsoleServer({ router: app.router, bus: app.bus, staticDir, port: options.port });
       console.log(`Tminus console: ${server.url}`);
       console.log(`data directory: ${app.dataDir}`);

@@ -108,6 +108,48 @@ export const ClockStatusSchema = z.object({
   ),
 });
 
+export const AccountStatusSchema = z.enum(['active', 'cooling', 'locked', 'banned', 'disabled']);
+
+/** An account as the renderer may see it: no password, no token, only whether they are there. */
+export const AccountViewSchema = z.object({
+  id: z.number().int(),
+  targetId: z.string(),
+  label: z.string(),
+  username: z.string(),
+  group: z.string(),
+  priority: z.number().int(),
+  tags: z.array(z.string()),
+  status: AccountStatusSchema,
+  coolingUntilMs: z.number().nullable(),
+  notes: z.string(),
+  attempts: z.number().int(),
+  successes: z.number().int(),
+  lastUsedAtMs: z.number().nullable(),
+  lastOutcome: z.string().nullable(),
+  leaseOwner: z.string().nullable(),
+  leaseExpiresAtMs: z.number().nullable(),
+  hasPassword: z.boolean(),
+  hasTokens: z.boolean(),
+  accessExpiresAtMs: z.number().nullable(),
+  refreshExpiresAtMs: z.number().nullable(),
+  signInNeeded: z.boolean(),
+  signInError: z.string().nullable(),
+});
+
+export const ImportReportSchema = z.object({
+  ok: z.boolean(),
+  dryRun: z.boolean(),
+  imported: z.number().int(),
+  valid: z.number().int(),
+  alreadyImported: z.array(z.object({ row: z.number().int(), username: z.string() })),
+  problems: z.array(z.object({ row: z.number().int(), column: z.string().nullable(), reason: z.string() })),
+});
+
+const TargetIdSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'a target id (lowercase letters, digits, _ and -)');
+const AccountIdsSchema = z.array(z.number().int().positive()).min(1).max(100_000);
+
 export const calls = {
   'app/info': call(z.object({}).strict(), AppInfoSchema),
   'targets/validate': call(ValidateTargetInputSchema, ValidateTargetOutputSchema),
@@ -134,6 +176,59 @@ export const calls = {
     ClockReportSchema,
   ),
   'clock/status': call(z.object({ sinceMs: z.number().optional() }).strict(), ClockStatusSchema),
+  'targets/list': call(
+    z.object({}).strict(),
+    z.array(z.object({ id: z.string(), name: z.string(), builtin: z.boolean() })),
+  ),
+  'accounts/list': call(z.object({ targetId: TargetIdSchema }).strict(), z.array(AccountViewSchema)),
+  'accounts/import': call(
+    z
+      .object({
+        targetId: TargetIdSchema,
+        fileBase64: z.base64().max(40_000_000, 'the file is larger than 30 MB'),
+        encoding: z.enum(['utf-8', 'gbk', 'gb18030', 'big5', 'utf-16le']).default('utf-8'),
+        dryRun: z.boolean(),
+      })
+      .strict(),
+    ImportReportSchema,
+  ),
+  'accounts/export': call(z.object({ targetId: TargetIdSchema }).strict(), z.object({ csv: z.string() })),
+  'accounts/update': call(
+    z
+      .object({
+        id: z.number().int().positive(),
+        label: z.string().max(200).optional(),
+        group: z.string().max(100).optional(),
+        priority: z.number().int().min(-1000).max(1000).optional(),
+        tags: z.array(z.string().min(1).max(50)).max(50).optional(),
+        notes: z.string().max(2000).optional(),
+      })
+      .strict(),
+    AccountViewSchema,
+  ),
+  'accounts/set-status': call(
+    z
+      .object({
+        ids: AccountIdsSchema,
+        status: AccountStatusSchema,
+        coolingForMs: z
+          .number()
+          .int()
+          .positive()
+          .max(7 * 86_400_000)
+          .optional(),
+      })
+      .strict(),
+    z.object({ changed: z.number().int() }),
+  ),
+  'accounts/remove': call(z.object({ ids: AccountIdsSchema }).strict(), z.object({ removed: z.number().int() })),
+  'accounts/sign-in': call(
+    z.object({ ids: AccountIdsSchema.max(5_000) }).strict(),
+    z.array(
+      z.object({ id: z.number().int(), ok: z.boolean(), action: z.string().nullable(), error: z.string().nullable() }),
+    ),
+  ),
+  'accounts/browser-login': call(z.object({ id: z.number().int().positive() }).strict(), AccountViewSchema),
 } as const;
 
 export const OutcomeSchema = z.enum([
@@ -196,6 +291,8 @@ export type Outcome = z.output<typeof OutcomeSchema>;
 export type SimStatus = z.output<typeof SimStatusSchema>;
 export type ClockReportWire = z.output<typeof ClockReportSchema>;
 export type ClockStatus = z.output<typeof ClockStatusSchema>;
+export type AccountViewWire = z.output<typeof AccountViewSchema>;
+export type ImportReportWire = z.output<typeof ImportReportSchema>;
 export type CampaignState = z.output<typeof CampaignStateSchema>;
 
 export const topics = Object.keys(events) as Topic[];

@@ -9,6 +9,9 @@ export type Handlers = {
   [K in CallName]: (input: z.output<Calls[K]['input']>) => Promise<CallOutput<K>> | CallOutput<K>;
 };
 
+/** The handlers of one contract namespace (`accounts`, `clock`, …), which that domain provides. */
+export type HandlersFor<Namespace extends string> = Pick<Handlers, Extract<CallName, `${Namespace}/${string}`>>;
+
 export interface Router {
   dispatch(call: string, input: unknown): Promise<Reply>;
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createApp, type App } from '../app';
 import { bindIpcMain } from '../ipc/ipc-main-binding';
+import { safeStorageSealer } from './safe-storage-sealer';
 
 const RENDERER_DIR = join(import.meta.dirname, '../renderer');
 const RENDERER_URL = pathToFileURL(join(RENDERER_DIR, 'index.html')).href;
@@ -48,8 +49,10 @@ void app.whenReady().then(() => {
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   tminus = createApp({
     dataDir: process.env.TMINUS_HOME ?? app.getPath('userData'),
+    sealer: safeStorageSealer() ?? undefined,
     onInternalError: (call, error) => console.error(`${call} failed:`, error),
   });
+  tminus.health.start();
   bindIpcMain(ipcMain, tminus.router, tminus.bus, isOwnPage);
   createWindow();
   app.on('activate', () => {

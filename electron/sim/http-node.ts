@@ -5,6 +5,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { BookingService, SimRequest, SimResponse } from './booking-service';
 import type { NodeFaults, NodeLatency } from './scenario';
 import { SeededRandom } from './random';
+import { serveLoginPage } from './login-page';
 
 export interface NodeConfig {
   index: number;
@@ -84,6 +85,10 @@ export class HttpNode {
     request.on('end', () => {
       const text = chunks.length === 0 ? '' : Buffer.concat(chunks).toString('utf8');
       const path = (request.url ?? '/').split('?')[0]!;
+      if (path === '/login') {
+        serveLoginPage(this.service(), request, text, response);
+        return;
+      }
       if (path.startsWith('/admin/')) {
         if (!isLoopback(request.socket.remoteAddress)) {
           response.writeHead(403).end();

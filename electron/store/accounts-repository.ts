@@ -88,6 +88,10 @@ const toView = (row: ViewRow): AccountView => {
 const AVAILABLE = `(status = 'active' OR (status = 'cooling' AND cooling_until_ms <= @nowMs))
   AND (lease_owner IS NULL OR lease_expires_at_ms <= @nowMs)`;
 
+/** Instants are stored as whole milliseconds (INTEGER columns of STRICT tables); the local clock has fractions. */
+const ms = (value: number): number => Math.round(value);
+const msOrNull = (value: number | null): number | null => (value === null ? null : Math.round(value));
+
 export class AccountsRepository {
   private readonly statements;
 
@@ -100,13 +104,17 @@ export class AccountsRepository {
       usernames: db.prepare('SELECT username FROM accounts WHERE target_id = ?'),
       list: db.prepare(`SELECT ${VIEW_COLUMNS} FROM accounts WHERE target_id = ? ORDER BY priority DESC, id`),
       get: db.prepare(`SELECT ${VIEW_COLUMNS} FROM accounts WHERE id = ?`),
-      secrets: db.prepare('SELECT username, password_sealed AS password, tokens_sealed AS tokens FROM accounts WHERE id = ?'),
-      update: db.prepare(`UPDATE accounts SET label = coalesce(@label, label), group_name = coalesce(@group, group_name),
+      secrets: db.prepare(
+        'SELECT username, password_sealed AS password, tokens_sealed AS tokens FROM accounts WHERE id = ?',
+      ),
+      update:
+        db.prepare(`UPDATE accounts SET label = coalesce(@label, label), group_name = coalesce(@group, group_name),
           priority = coalesce(@priority, priority), tags_json = coalesce(@tagsJson, tags_json),
           notes = coalesce(@notes, notes), updated_at_ms = @nowMs WHERE id = @id`),
       setStatus: db.prepare(`UPDATE accounts SET status = @status, cooling_until_ms = @coolingUntilMs,
           consecutive_limited = 0, updated_at_ms = @nowMs WHERE id = @id`),
-      setTokens: db.prepare(`UPDATE accounts SET tokens_sealed = @tokensSealed, access_expires_at_ms = @accessExpiresAtMs,
+      setTokens:
+        db.prepare(`UPDATE accounts SET tokens_sealed = @tokensSealed, access_expires_at_ms = @accessExpiresAtMs,
           refresh_expires_at_ms = @refreshExpiresAtMs, sign_in_needed = 0, sign_in_error = NULL,
           updated_at_ms = @nowMs WHERE id = @id`),
       signInFailed: db.prepare(`UPDATE accounts SET tokens_sealed = NULL, access_expires_at_ms = NULL,
@@ -133,7 +141,9 @@ export class AccountsRepository {
       release: db.prepare('UPDATE accounts SET lease_owner = NULL, lease_expires_at_ms = NULL WHERE lease_owner = ?'),
       reclaim: db.prepare(`UPDATE accounts SET lease_owner = NULL, lease_expires_at_ms = NULL
           WHERE lease_owner IS NOT NULL AND lease_expires_at_ms <= ?`),
-      held: db.prepare(`SELECT ${VIEW_COLUMNS} FROM accounts WHERE lease_owner = ? AND lease_expires_at_ms > ? ORDER BY id`),
+      held: db.prepare(
+        `SELECT ${VIEW_COLUMNS} FROM accounts WHERE lease_owner = ? AND lease_expires_at_ms > ? ORDER BY id`,
+      ),
       outcome: db.prepare(`UPDATE accounts SET attempts_count = attempts_count + 1,
           successes_count = successes_count + (@outcome = 'success'), last_used_at_ms = @nowMs, last_outcome = @outcome,
           consecutive_limited = CASE WHEN @outcome IN ('rateLimited', 'locked') THEN consecutive_limited + 1 ELSE 0 END
@@ -154,7 +164,7 @@ export class AccountsRepository {
             ...row,
             tagsJson: JSON.stringify(row.tags),
             signInNeeded: row.passwordSealed === null ? 1 : 0,
-            nowMs,
+            nowMs: ms(nowMs),
           }).lastInsertRowid,
         ),
       ),
@@ -175,7 +185,9 @@ export class AccountsRepository {
   }
 
   sealedSecrets(id: number): { username: string; password: Buffer | null; tokens: Buffer | null } | null {
-    return (this.statements.secrets.get(id) as { username: string; password: Buffer | null; tokens: Buffer | null }) ?? null;
+    return (
+      (this.statements.secrets.get(id) as { username: string; password: Buffer | null; tokens: Buffer | null }) ?? null
+    );
   }
 
   update(id: number, patch: AccountPatch, nowMs: number): boolean {
@@ -187,23 +199,41 @@ export class AccountsRepository {
         priority: patch.priority ?? null,
         tagsJson: patch.tags ? JSON.stringify(patch.tags) : null,
         notes: patch.notes ?? null,
-        nowMs,
+        nowMs: ms(nowMs),
       }).changes === 1
     );
   }
 
   setStatus(ids: number[], status: AccountStatus, coolingUntilMs: number | null, nowMs: number): number {
     return this.db.transaction(() =>
-      ids.reduce((changed, id) => changed + this.statements.setStatus.run({ id, status, coolingUntilMs, nowMs }).changes, 0),
+      ids.reduce(
+        (changed, id) =>
+          changed +
+          this.statements.setStatus.run({ id, status, coolingUntilMs: msOrNull(coolingUntilMs), nowMs: ms(nowMs) })
+            .changes,
+        0,
+      ),
     )();
   }
 
-  setTokens(id: number, tokensSealed: Buffer, accessExpiresAtMs: number, refreshExpiresAtMs: number, nowMs: number): void {
-    this.statements.setTokens.run({ id, tokensSealed, accessExpiresAtMs, refreshExpiresAtMs, nowMs });
+  setTokens(
+    id: number,
+    tokensSealed: Buffer,
+    accessExpiresAtMs: number,
+    refreshExpiresAtMs: number,
+    nowMs: number,
+  ): void {
+    this.statements.setTokens.run({
+      id,
+      tokensSealed,
+      accessExpiresAtMs: ms(accessExpiresAtMs),
+      refreshExpiresAtMs: ms(refreshExpiresAtMs),
+      nowMs: ms(nowMs),
+    });
   }
 
   markSignInFailed(id: number, error: string, nowMs: number): void {
-    this.statements.signInFailed.run({ id, error, nowMs });
+    this.statements.signInFailed.run({ id, error, nowMs: ms(nowMs) });
   }
 
   remove(ids: number[]): number {
@@ -233,8 +263,9 @@ export class AccountsRepository {
           idsJson: filter.accountIds ? JSON.stringify(filter.accountIds) : null,
         }) as Array<{ id: number }>
       ).map((row) => row.id);
-      if (ids.length < count) return { ok: false as const, availability: { ...this.availability(targetId, nowMs), matching: ids.length } };
-      for (const id of ids) this.statements.take.run({ id, owner, expiresAtMs: nowMs + ttlMs });
+      if (ids.length < count)
+        return { ok: false as const, availability: { ...this.availability(targetId, nowMs), matching: ids.length } };
+      for (const id of ids) this.statements.take.run({ id, owner, expiresAtMs: ms(nowMs + ttlMs) });
       return { ok: true as const, ids };
     });
     return attempt.immediate();
@@ -253,7 +284,7 @@ export class AccountsRepository {
   }
 
   renew(owner: string, nowMs: number, ttlMs: number): number {
-    return this.statements.renew.run({ owner, nowMs, expiresAtMs: nowMs + ttlMs }).changes;
+    return this.statements.renew.run({ owner, nowMs, expiresAtMs: ms(nowMs + ttlMs) }).changes;
   }
 
   release(owner: string): number {
@@ -270,16 +301,19 @@ export class AccountsRepository {
 
   /** Updates stats; returns how many rateLimited/locked answers in a row the account has now had. */
   recordOutcome(id: number, outcome: string, nowMs: number): number {
-    const row = this.statements.outcome.get({ id, outcome, nowMs }) as { consecutiveLimited: number } | undefined;
+    const row = this.statements.outcome.get({ id, outcome, nowMs: ms(nowMs) }) as
+      { consecutiveLimited: number } | undefined;
     return row?.consecutiveLimited ?? 0;
   }
 
   markChecked(id: number, nowMs: number): void {
-    this.statements.checked.run(nowMs, id);
+    this.statements.checked.run(ms(nowMs), id);
   }
 
   dueForCheck(targetId: string, beforeMs: number, limit: number): number[] {
-    return (this.statements.dueForCheck.all({ targetId, beforeMs, limit }) as Array<{ id: number }>).map((row) => row.id);
+    return (this.statements.dueForCheck.all({ targetId, beforeMs, limit }) as Array<{ id: number }>).map(
+      (row) => row.id,
+    );
   }
 }
 

@@ -88,7 +88,7 @@ export class CampaignsRepository {
       ...campaign,
       specJson: JSON.stringify(campaign.spec),
       scheduleId: campaign.scheduleId ?? null,
-      nowMs,
+      nowMs: Math.round(nowMs),
     });
   }
 
@@ -102,6 +102,6 @@ export class CampaignsRepository {
   }
 
   setState(id: string, state: CampaignState, nowMs: number): boolean {
-    return this.setStateStatement.run(state, nowMs, id).changes === 1;
+    return this.setStateStatement.run(state, Math.round(nowMs), id).changes === 1;
   }
 }

@@ -47,7 +47,7 @@ export class TargetsRepository {
   }
 
   upsert(target: Omit<TargetRecord, 'createdAtMs' | 'updatedAtMs'>, nowMs: number): void {
-    this.upsertStatement.run({ ...target, builtin: target.builtin ? 1 : 0, nowMs });
+    this.upsertStatement.run({ ...target, builtin: target.builtin ? 1 : 0, nowMs: Math.round(nowMs) });
   }
 
   get(id: string): TargetRecord | null {

@@ -1,0 +1,195 @@
+// The account pool as the rest of Tminus uses it: import/export, edits, leases for campaigns, sessions and health.
+import { stringify } from 'csv-stringify/sync';
+import type { AccountsRepository, AccountStatus, AccountView, LeaseFilter, TargetsRepository } from '../store';
+import type { SecretBox } from '../secrets';
+import type { LocalClock } from '../clock';
+import { TminusError } from '../errors';
+import { planAccountsImport, type ImportProblem } from './csv-import';
+import { neutraliseFormula } from './csv-text';
+import type { SessionKeeper } from './session-keeper';
+
+export interface ImportReport {
+  ok: boolean;
+  dryRun: boolean;
+  imported: number;
+  /** Rows that would be (or were) imported. */
+  valid: number;
+  /** Usernames already in the pool for this target: reported and skipped. */
+  alreadyImported: Array<{ row: number; username: string }>;
+  problems: ImportProblem[];
+}
+
+export interface AccountsServiceOptions {
+  accounts: AccountsRepository;
+  targets: TargetsRepository;
+  secrets: SecretBox;
+  clock: LocalClock;
+  sessions: SessionKeeper;
+  /** Answers in a row of rateLimited/locked before an account cools down. */
+  coolAfter?: number;
+  coolDownMs?: number;
+  onChange?: (accountId: number, targetId: string) => void;
+}
+
+export class AccountsService {
+  readonly sessions: SessionKeeper;
+
+  constructor(private readonly options: AccountsServiceOptions) {
+    this.sessions = options.sessions;
+  }
+
+  private requireTarget(targetId: string): void {
+    if (!this.options.targets.get(targetId)) {
+      const known = this.options.targets.list().map((target) => target.id);
+      throw new TminusError(
+        'TARGET_UNKNOWN',
+        `unknown target '${targetId}'; known targets: ${known.join(', ') || '(none)'}`,
+      );
+    }
+  }
+
+  importCsv(targetId: string, bytes: Buffer, options: { dryRun: boolean; encoding?: string }): ImportReport {
+    this.requireTarget(targetId);
+    const plan = planAccountsImport(bytes, options.encoding);
+    const existing = this.options.accounts.usernames(targetId);
+    const alreadyImported = plan.accounts
+      .filter((row) => existing.has(row.username))
+      .map(({ row, username }) => ({ row, username }));
+    const fresh = plan.accounts.filter((row) => !existing.has(row.username));
+    const ok = plan.problems.length === 0;
+    let imported = 0;
+    if (ok && !options.dryRun && fresh.length > 0) {
+      const { secrets } = this.options;
+      imported = this.options.accounts.insertMany(
+        fresh.map((row) => ({
+          targetId,
+          label: row.label,
+          username: row.username,
+          passwordSealed: row.password === null ? null : secrets.seal(row.password),
+          group: row.group,
+          priority: row.priority,
+          tags: row.tags,
+          status: row.status,
+          notes: row.notes,
+        })),
+        this.options.clock.nowMs(),
+      ).length;
+    }
+    return { ok, dryRun: options.dryRun, imported, valid: fresh.length, alreadyImported, problems: plan.problems };
+  }
+
+  /** CSV without any secret; cells that a spreadsheet would run as formulas are neutralised. */
+  exportCsv(targetId: string): string {
+    this.requireTarget(targetId);
+    const rows = this.options.accounts
+      .list(targetId)
+      .map((account) =>
+        [
+          account.label,
+          account.username,
+          account.group,
+          String(account.priority),
+          account.tags.join(';'),
+          account.status,
+          account.notes,
+          String(account.attempts),
+          String(account.successes),
+          account.lastUsedAtMs === null ? '' : new Date(account.lastUsedAtMs).toISOString(),
+          account.lastOutcome ?? '',
+        ].map(neutraliseFormula),
+      );
+    const header = [
+      'label',
+      'username',
+      'group',
+      'priority',
+      'tags',
+      'status',
+      'notes',
+      'attempts',
+      'successes',
+      'last_used_at',
+      'last_outcome',
+    ];
+    return stringify([header, ...rows], { record_delimiter: '\r\n' });
+  }
+
+  list(targetId: string): AccountView[] {
+    return this.options.accounts.list(targetId);
+  }
+
+  get(id: number): AccountView {
+    const account = this.options.accounts.get(id);
+    if (!account) throw new TminusError('ACCOUNT_NOT_FOUND', `no account ${id}`);
+    return account;
+  }
+
+  update(id: number, patch: Parameters<AccountsRepository['update']>[1]): AccountView {
+    const account = this.get(id);
+    this.options.accounts.update(id, patch, this.options.clock.nowMs());
+    this.options.onChange?.(id, account.targetId);
+    return this.get(id);
+  }
+
+  setStatus(ids: number[], status: AccountStatus, coolingForMs?: number): number {
+    const now = this.options.clock.nowMs();
+    const coolingUntil = status === 'cooling' ? now + (coolingForMs ?? this.options.coolDownMs ?? 300_000) : null;
+    const changed = this.options.accounts.setStatus(ids, status, coolingUntil, now);
+    for (const id of ids) {
+      const account = this.options.accounts.get(id);
+      if (account) this.options.onChange?.(id, account.targetId);
+    }
+    return changed;
+  }
+
+  remove(ids: number[]): number {
+    const leased = ids
+      .map((id) => this.options.accounts.get(id))
+      .filter((a) => a && a.leaseOwner && (a.leaseExpiresAtMs ?? 0) > this.options.clock.nowMs());
+    if (leased.length > 0) {
+      throw new TminusError(
+        'ACCOUNT_LEASED',
+        `${leased.map((a) => a!.username).join(', ')} ${leased.length === 1 ? 'is' : 'are'} leased by a campaign; release first`,
+      );
+    }
+    return this.options.accounts.remove(ids);
+  }
+
+  /** Leases `count` accounts of a target to a campaign, best first; a clear error says how many were free. */
+  lease(targetId: string, owner: string, count: number, ttlMs: number, filter: LeaseFilter = {}): AccountView[] {
+    this.requireTarget(targetId);
+    const now = this.options.clock.nowMs();
+    const result = this.options.accounts.acquire(targetId, owner, count, now, ttlMs, filter);
+    if (!result.ok) {
+      const a = result.availability;
+      const filtered =
+        filter.group || filter.tag || filter.accountIds
+          ? ` (${a.matching} of them match the campaign's selection)`
+          : '';
+      throw new TminusError(
+        'ACCOUNTS_UNAVAILABLE',
+        `asked for ${count} accounts of target '${targetId}' but only ${a.free} are free${filtered}: ${a.total} in the pool, ${a.leased} leased by other campaigns, ${a.cooling} cooling down, ${a.unusable} disabled, locked or banned`,
+        { ...a, asked: count },
+      );
+    }
+    return result.ids.map((id) => this.get(id));
+  }
+
+  renewLease(owner: string, ttlMs: number): number {
+    return this.options.accounts.renew(owner, this.options.clock.nowMs(), ttlMs);
+  }
+
+  releaseLease(owner: string): number {
+    return this.options.accounts.release(owner);
+  }
+
+  reclaimExpiredLeases(): number {
+    return this.options.accounts.reclaimExpired(this.options.clock.nowMs());
+  }
+
+  /** Counts an answer; a run of rateLimited/locked cools the account down (the account pauses, not the campaign). */
+  recordOutcome(id: number, outcome: string): void {
+    const run = this.options.accounts.recordOutcome(id, outcome, this.options.clock.nowMs());
+    if (run >= (this.options.coolAfter ?? 3)) this.setStatus([id], 'cooling');
+  }
+}
