@@ -15,6 +15,10 @@ const BENCHMARKS: Record<
     description: 'simulator node throughput (GET /api/time, book) with autocannon vs a bare node:http server',
     run: async (options) => (await import('../../test/bench/sim-bench')).runSimBench(options),
   },
+  accounts: {
+    description: 'import of 10,000 CSV rows with encryption, vs raw inserts',
+    run: async (options) => (await import('../../test/bench/accounts-bench')).runAccountsBench(options),
+  },
   clock: {
     description: "clock offset error and bound against the simulator with known skews, vs the peers' estimator",
     run: async (options) => (await import('../../test/bench/clock-bench')).runClockBench(options),

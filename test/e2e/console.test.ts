@@ -79,6 +79,49 @@ describe('console in Chromium', () => {
     await expect(fetch(`${nodeUrl}/api/time`)).rejects.toThrow();
   });
 
+  it('imports accounts with an error preview, then signs them in against the running simulator', async () => {
+    await page.getByTestId('nav-dashboard').click();
+    await page.getByTestId('sim-start').click();
+    await expect.poll(() => page.getByTestId('sim-running').textContent(), { timeout: 15_000 }).toBe('running');
+    await page.getByTestId('nav-accounts').click();
+    await page.getByTestId('accounts-file').setInputFiles({
+      name: 'bad.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('username,password,priority\nuser0001,pass-0001,high\n'),
+    });
+    await expect.poll(() => page.getByTestId('import-preview').textContent()).toMatch(/1 bad rows/);
+    expect(await page.getByTestId('import-problems').textContent()).toContain("'high' is not a whole number");
+    await page.screenshot({ path: `${ARTEFACTS}/accounts-import-errors.png`, fullPage: true });
+    await page.getByRole('button', { name: 'Cancel' }).click();
+
+    const rows = [
+      'username,password',
+      ...Array.from(
+        { length: 12 },
+        (_, n) => `user${String(n + 1).padStart(4, '0')},pass-${String(n + 1).padStart(4, '0')}`,
+      ),
+    ];
+    await page
+      .getByTestId('accounts-file')
+      .setInputFiles({ name: 'sim.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n')) });
+    await expect.poll(() => page.getByTestId('import-preview').textContent()).toMatch(/12 accounts are ready/);
+    await page.getByTestId('import-confirm').click();
+    await expect.poll(() => page.getByText('12 accounts, 0 selected').count()).toBe(1);
+
+    await page.getByTestId('accounts-table').locator('.ant-table-thead .ant-checkbox').first().click();
+    await page.getByTestId('bulk-sign-in').click();
+    await expect
+      .poll(() => page.getByTestId('accounts-table').getByText('signed in', { exact: true }).count(), {
+        timeout: 15_000,
+      })
+      .toBeGreaterThan(5);
+    await page.screenshot({ path: `${ARTEFACTS}/accounts.png`, fullPage: true });
+    await page.getByTestId('bulk-disable').click();
+    await expect
+      .poll(() => page.getByTestId('accounts-table').getByText('disabled', { exact: true }).count())
+      .toBeGreaterThan(5);
+  });
+
   it('shows a banner when the connection to Tminus is lost', async () => {
     await serve.stop();
     await expect.poll(() => page.getByTestId('connection-banner').count(), { timeout: 20_000 }).toBe(1);

@@ -1,18 +1,9 @@
 // The built-in simulator on the Dashboard: start and stop it, and see its nodes, NTP port and items with their open
 // instants on the *server's* clock.
-import { useEffect, useState } from 'react';
 import { Alert, Button, Card, Descriptions, Space, Table, Tag, Typography } from 'antd';
 import { useSimStore } from '../../stores/sim-store';
 import { useT } from '../../i18n';
-
-function useNow(intervalMs: number): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), intervalMs);
-    return () => clearInterval(timer);
-  }, [intervalMs]);
-  return now;
-}
+import { useNow } from '../../components/use-now';
 
 export function SimulatorCard() {
   const t = useT();
