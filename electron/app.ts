@@ -6,6 +6,8 @@ import { EventBus } from './ipc/event-bus';
 import { createRouter, type Handlers, type Router } from './ipc/router';
 import {
   AccountsRepository,
+  AttemptsRepository,
+  CampaignsRepository,
   ClockSamplesRepository,
   TargetsRepository,
   ensureDataDir,
@@ -14,11 +16,14 @@ import {
 } from './store';
 import { collectAppInfo } from './platform/app-info';
 import { resourcesDir } from './platform/resources-dir';
+import { validateProfile, parseProfile, ProfileSignIn } from './targets';
 import { validateProfileText } from './targets/validate-text';
 import { SimService } from './sim';
 import { ClockService, reportToWire, systemLocalClock, type LocalClock } from './clock';
 import { keyFileSealer, loadOrCreateKey, SecretBox, type Sealer } from './secrets';
-import { AccountsService, HealthMonitor, SessionKeeper, SimulatorSignIn, type SignInAdapter } from './accounts';
+import { AccountsService, HealthMonitor, SessionKeeper, type SignInAdapter } from './accounts';
+import { DebugAnswerSolver, EngineService, OperatorCaptchaSolver, type CaptchaSolver } from './engine';
+import { engineHandlers } from './engine/handlers';
 import { accountHandlers } from './accounts/handlers';
 import { TminusError } from './errors';
 
@@ -28,6 +33,10 @@ export interface AppOptions {
   clock?: LocalClock;
   /** Seals secrets; the desktop app passes Electron safeStorage. Default: the key file in the data dir. */
   sealer?: Sealer;
+  /** Answers captchas; default: the operator (the captcha room adds the model). */
+  solver?: CaptchaSolver;
+  /** Tests and benchmarks: use the simulator's revealed captcha answers when it gives them. */
+  debugCaptchaAnswers?: boolean;
   /** Where unexpected handler errors go (stderr in the CLI, the log in the desktop app). */
   onInternalError?: (call: string, error: unknown) => void;
 }
@@ -41,6 +50,10 @@ export interface App {
   clock: ClockService;
   accounts: AccountsService;
   health: HealthMonitor;
+  engine: EngineService;
+  operatorCaptcha: OperatorCaptchaSolver;
+  targets: TargetsRepository;
+  attempts: AttemptsRepository;
   close(): Promise<void>;
 }
 
@@ -79,10 +92,12 @@ export function createApp(options: AppOptions): App {
   const accountsRepository = new AccountsRepository(store.db);
   const onAccountChange = (accountId: number, targetId: string): void =>
     bus.emit('account/changed', { accountId, targetId });
-  const simulatorSignIn = new SimulatorSignIn(simulatorUrl);
   const adapterFor = (targetId: string): SignInAdapter => {
-    if (targetId === SIMULATOR_TARGET_ID) return simulatorSignIn;
-    throw new TminusError('SIGN_IN_FAILED', `target '${targetId}' has no sign-in described yet`);
+    const target = targets.get(targetId);
+    if (!target) throw new TminusError('TARGET_UNKNOWN', `unknown target '${targetId}'`);
+    const profile = parseProfile(target.profileText, `target ${targetId}`);
+    const endpoint = (): string => (profile.builtin ? simulatorUrl() : profile.endpoints[0]!);
+    return new ProfileSignIn(profile, endpoint);
   };
   const sessions = new SessionKeeper({
     accounts: accountsRepository,
@@ -106,20 +121,45 @@ export function createApp(options: AppOptions): App {
     targetIds: () => targets.list().map((target) => target.id),
   });
 
+  const campaigns = new CampaignsRepository(store.db);
+  const attempts = new AttemptsRepository(store.db);
+  const operatorCaptcha = new OperatorCaptchaSolver(bus);
+  const engine = new EngineService({
+    clock: localClock,
+    clockService: clock,
+    accounts,
+    campaigns,
+    attempts,
+    targets,
+    bus,
+    sim,
+    solver: options.solver ?? (options.debugCaptchaAnswers ? new DebugAnswerSolver(operatorCaptcha) : operatorCaptcha),
+  });
+
   const handlers: Handlers = {
+    ...engineHandlers(engine, attempts, operatorCaptcha),
     ...accountHandlers({
       accounts,
       targets,
       browserLoginFor: (targetId) => {
         if (targetId !== SIMULATOR_TARGET_ID)
           throw new TminusError('SIGN_IN_FAILED', `target '${targetId}' has no browser login page`);
-        return { loginUrl: `${simulatorUrl()}/login`, accessCookie: 'sim_access', refreshCookie: 'sim_refresh' };
+        const profile = parseProfile(targets.get(targetId)!.profileText, `target ${targetId}`);
+        const browser = profile.auth.browser;
+        if (!browser) throw new TminusError('SIGN_IN_FAILED', `target '${targetId}' has no browser login page`);
+        return {
+          loginUrl: `${simulatorUrl()}${browser.loginPath}`,
+          accessCookie: browser.accessCookie,
+          refreshCookie: browser.refreshCookie,
+        };
       },
     }),
     'app/info': () => collectAppInfo({ dataDir, databaseFile: store.file, schemaVersion: store.schemaVersion }),
     'targets/validate': ({ text, format }) => {
-      const { ok, format: detected, problems } = validateProfileText(text, format);
-      return { ok, format: detected, problems };
+      const syntax = validateProfileText(text, format);
+      if (!syntax.ok) return { ok: false, format: syntax.format, problems: syntax.problems };
+      const checked = validateProfile(text, format);
+      return { ok: checked.ok, format: syntax.format, problems: checked.ok ? [] : checked.problems };
     },
     'sim/status': () => sim.status(),
     'sim/start': ({ scenario }) => sim.start(scenario),
@@ -145,7 +185,12 @@ export function createApp(options: AppOptions): App {
     clock,
     accounts,
     health,
+    engine,
+    operatorCaptcha,
+    targets,
+    attempts,
     async close() {
+      await engine.close();
       health.stop();
       clock.stopSync();
       await sim.close();

@@ -20,7 +20,11 @@ export type ErrorCode =
   | 'ACCOUNT_LEASED'
   | 'IMPORT_INVALID'
   | 'SIGN_IN_FAILED'
-  | 'BROWSER_UNAVAILABLE';
+  | 'BROWSER_UNAVAILABLE'
+  | 'CAPTCHA_UNANSWERED'
+  | 'CAMPAIGN_INVALID'
+  | 'CAMPAIGN_NOT_FOUND'
+  | 'CAMPAIGN_STATE';
 
 export class TminusError extends Error {
   readonly code: ErrorCode;

@@ -2,6 +2,6 @@
 export { AccountsService, type ImportReport } from './accounts-service';
 export { SessionKeeper, type FreshnessAction } from './session-keeper';
 export { HealthMonitor } from './health-monitor';
-export { SimulatorSignIn, type SignInAdapter, type AccountTokens, type Credentials } from './sign-in';
+export type { SignInAdapter, AccountTokens, Credentials } from './sign-in';
 export { browserSignIn, findBrowser, type BrowserSignInOptions } from './browser-sign-in';
 export { planAccountsImport, type ImportProblem, type ImportPlan } from './csv-import';

@@ -9,6 +9,22 @@ import type { AccountTokens, SignInAdapter } from './sign-in';
 
 export type FreshnessAction = 'valid' | 'refreshed' | 'logged-in';
 
+const TRANSIENT_TRIES = 4;
+
+/** A server error or a network failure is worth three more tries (with a short backoff); a refusal (4xx) is not. */
+async function withTransientRetries<T>(work: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await work();
+    } catch (error) {
+      const status = (error as TminusError).details?.status;
+      const transient = typeof status !== 'number' || status >= 500;
+      if (!transient || attempt >= TRANSIENT_TRIES) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100 * attempt * (0.5 + Math.random())));
+    }
+  }
+}
+
 export interface SessionKeeperOptions {
   accounts: AccountsRepository;
   secrets: SecretBox;
@@ -81,7 +97,8 @@ export class SessionKeeper {
   private async refresh(accountId: number, tokens: AccountTokens): Promise<boolean> {
     const account = this.options.accounts.get(accountId)!;
     try {
-      const fresh = await this.options.adapterFor(account.targetId).refresh(tokens, this.options.clock.nowMs());
+      const adapter = this.options.adapterFor(account.targetId);
+      const fresh = await withTransientRetries(() => adapter.refresh(tokens, this.options.clock.nowMs()));
       this.store(accountId, account.targetId, { ...fresh, cookies: tokens.cookies });
       return true;
     } catch {

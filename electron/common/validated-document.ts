@@ -8,23 +8,34 @@ export type DocumentResult<T> = { ok: true; value: T; format: 'yaml' | 'json' } 
 
 const formatPath = (path: ReadonlyArray<PropertyKey>): string => path.map((part) => String(part)).join('.');
 
+/** A problem found after the schema passed (an unknown template variable, a bad expression), at a path. */
+export interface SemanticProblem {
+  path: ReadonlyArray<PropertyKey>;
+  message: string;
+}
+
 export function parseValidatedDocument<S extends z.ZodType>(
   text: string,
   schema: S,
   format: 'auto' | 'yaml' | 'json' = 'auto',
+  semanticChecks?: (value: z.output<S>) => SemanticProblem[],
 ): DocumentResult<z.output<S>> {
   const parsed = validateProfileText(text, format);
   if (!parsed.ok) return { ok: false, problems: parsed.problems };
-  const checked = schema.safeParse(parsed.value);
-  if (checked.success) return { ok: true, value: checked.data, format: parsed.format };
-  const problems = checked.error.issues.map((issue) => {
-    const path = formatPath(issue.path);
-    const where = parsed.locate(issue.path);
+  const located = (issuePath: ReadonlyArray<PropertyKey>, message: string): Problem => {
+    const path = formatPath(issuePath);
+    const where = parsed.locate(issuePath);
     const prefix = path === '' ? '' : `${path}: `;
     const suffix = where ? ` (line ${where.line}, column ${where.column})` : '';
-    return { path, message: `${prefix}${issue.message}${suffix}`, ...(where ?? {}) };
-  });
-  return { ok: false, problems };
+    return { path, message: `${prefix}${message}${suffix}`, ...(where ?? {}) };
+  };
+  const checked = schema.safeParse(parsed.value);
+  if (!checked.success)
+    return { ok: false, problems: checked.error.issues.map((issue) => located(issue.path, issue.message)) };
+  const semantic = semanticChecks?.(checked.data) ?? [];
+  if (semantic.length > 0)
+    return { ok: false, problems: semantic.map((problem) => located(problem.path, problem.message)) };
+  return { ok: true, value: checked.data, format: parsed.format };
 }
 
 /** One line per problem, for the CLI. */

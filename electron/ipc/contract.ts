@@ -1,6 +1,7 @@
 // The only door between the renderer and the main side: every call and every push-event topic, as zod schemas.
 // TypeScript types are derived from the schemas here and nowhere else. Imported by the renderer too: zod only.
 import { z } from 'zod';
+import { CampaignSpecSchema } from '../engine/campaign-spec';
 
 const call = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => ({ input, output });
 
@@ -150,6 +151,37 @@ const TargetIdSchema = z
   .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'a target id (lowercase letters, digits, _ and -)');
 const AccountIdsSchema = z.array(z.number().int().positive()).min(1).max(100_000);
 
+export const CampaignViewSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  targetId: z.string(),
+  itemId: z.string(),
+  openAtServerMs: z.number(),
+  timeZone: z.string(),
+  state: z.enum(['draft', 'armed', 'firing', 'completed', 'cancelled', 'failed', 'interrupted']),
+  spec: z.unknown(),
+  summary: z.unknown(),
+  observedOpenAtServerMs: z.number().nullable(),
+  createdAtMs: z.number(),
+});
+
+export const AttemptViewSchema = z.object({
+  id: z.number().int(),
+  accountId: z.number().int(),
+  endpoint: z.string(),
+  retry: z.number().int(),
+  plannedSendLocalMs: z.number().nullable(),
+  sentLocalMs: z.number(),
+  sentServerMs: z.number().nullable(),
+  serverReceivedMs: z.number().nullable(),
+  latencyMs: z.number().nullable(),
+  httpStatus: z.number().int().nullable(),
+  outcome: z.string(),
+  errorCode: z.string().nullable(),
+  captchaConfidence: z.number().nullable(),
+  orderId: z.string().nullable(),
+});
+
 export const calls = {
   'app/info': call(z.object({}).strict(), AppInfoSchema),
   'targets/validate': call(ValidateTargetInputSchema, ValidateTargetOutputSchema),
@@ -229,6 +261,25 @@ export const calls = {
     ),
   ),
   'accounts/browser-login': call(z.object({ id: z.number().int().positive() }).strict(), AccountViewSchema),
+  'campaigns/create': call(CampaignSpecSchema, CampaignViewSchema),
+  'campaigns/list': call(z.object({}).strict(), z.array(CampaignViewSchema)),
+  'campaigns/get': call(z.object({ id: z.string().min(1) }).strict(), CampaignViewSchema),
+  'campaigns/arm': call(z.object({ id: z.string().min(1) }).strict(), CampaignViewSchema),
+  'campaigns/cancel': call(z.object({ id: z.string().min(1) }).strict(), CampaignViewSchema),
+  'attempts/list': call(
+    z
+      .object({
+        campaignId: z.string().min(1),
+        offset: z.number().int().min(0).default(0),
+        limit: z.number().int().min(1).max(5_000).default(500),
+      })
+      .strict(),
+    z.object({ total: z.number().int(), attempts: z.array(AttemptViewSchema) }),
+  ),
+  'captcha/answer': call(
+    z.object({ requestId: z.string().min(1), answer: z.string().min(1).max(64) }).strict(),
+    z.object({ accepted: z.boolean() }),
+  ),
 } as const;
 
 export const OutcomeSchema = z.enum([
@@ -274,6 +325,13 @@ export const events = {
   }),
   'account/changed': z.object({ accountId: z.number().int(), targetId: z.string() }),
   'sim/state': SimStatusSchema,
+  'captcha/needed': z.object({
+    requestId: z.string(),
+    campaignId: z.string(),
+    accountId: z.number().int(),
+    imageBase64: z.string(),
+    expiresAtMs: z.number(),
+  }),
 } as const;
 
 export type Calls = typeof calls;

@@ -1,7 +1,7 @@
 // Stock, orders and idempotency, shared by every node. JavaScript runs one request handler at a time, so each
 // decision below is atomic: stock is never oversold and a key never takes a second unit.
 import type { Scenario } from './scenario';
-import { resolveOpensAt } from './scenario';
+import { resolveOpensAt } from '../common/opens-at';
 
 export interface Item {
   id: string;

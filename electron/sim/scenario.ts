@@ -4,20 +4,10 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { parseValidatedDocument, describeProblems } from '../common/validated-document';
 import { TminusError } from '../errors';
+import { OpensAtSchema } from '../common/opens-at';
 
 const nonNegative = z.number().finite().nonnegative();
 const rate = z.number().min(0).max(1);
-
-/** `in 90s`, `in 500ms`, `in 2m`, an ISO-8601 instant, or epoch milliseconds — all on the server's clock. */
-export const OpensAtSchema = z.union([
-  z.number().int().nonnegative(),
-  z
-    .string()
-    .regex(/^in\s+\d+(\.\d+)?\s*(ms|s|m|h)$/, 'expected "in N s|ms|m|h", an ISO-8601 instant or epoch milliseconds')
-    .or(
-      z.iso.datetime({ offset: true, message: 'expected "in N s|ms|m|h", an ISO-8601 instant or epoch milliseconds' }),
-    ),
-]);
 
 const LatencySchema = z
   .object({
@@ -178,14 +168,7 @@ export function scenarioFromObject(input: ScenarioInput): Scenario {
   return result.data;
 }
 
-/** The open instant on the server clock, `in N s` counted from `startServerMs`. */
-export function resolveOpensAt(opensAt: z.output<typeof OpensAtSchema>, startServerMs: number): number {
-  if (typeof opensAt === 'number') return opensAt;
-  const relative = /^in\s+(\d+(?:\.\d+)?)\s*(ms|s|m|h)$/.exec(opensAt);
-  if (!relative) return Date.parse(opensAt);
-  const unitMs = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 }[relative[2] as 'ms' | 's' | 'm' | 'h'];
-  return Math.round(startServerMs + Number(relative[1]) * unitMs);
-}
+export { resolveOpensAt } from '../common/opens-at';
 
 export const accountUsername = (scenario: Scenario, index: number): string =>
   `${scenario.accounts.usernamePrefix}${String(index + 1).padStart(4, '0')}`;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { EventBus } from '../ipc/event-bus';
 import type { SimStatus } from '../ipc/contract';
 import { TminusError } from '../errors';
-import { loadScenarioFile } from './scenario';
+import { loadScenarioFile, type Scenario } from './scenario';
 import { startSimulator, type Simulator } from './simulator';
 
 export class SimService {
@@ -51,13 +51,19 @@ export class SimService {
   }
 
   async start(scenarioName: string): Promise<SimStatus> {
+    const file = join(this.scenariosDir, `${scenarioName}.yaml`);
+    if (!existsSync(file)) {
+      throw new TminusError('SCENARIO_INVALID', `scenario: no shipped scenario named '${scenarioName}'`);
+    }
+    return this.startScenario(loadScenarioFile(file));
+  }
+
+  /** Starts with a scenario given whole (a file of the operator's, a test's, `tminus run`'s). */
+  async startScenario(scenario: Scenario): Promise<SimStatus> {
     if (this.simulator || this.starting) {
       throw new TminusError('SIM_ALREADY_RUNNING', 'the built-in simulator is already running; stop it first');
     }
-    const file = join(this.scenariosDir, `${scenarioName}.yaml`);
-    if (!existsSync(file))
-      throw new TminusError('SCENARIO_INVALID', `scenario: no shipped scenario named '${scenarioName}'`);
-    this.starting = startSimulator({ scenario: loadScenarioFile(file) });
+    this.starting = startSimulator({ scenario });
     try {
       this.simulator = await this.starting;
     } finally {

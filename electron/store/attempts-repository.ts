@@ -54,6 +54,9 @@ export class AttemptsRepository {
   private readonly pageStatement;
   private readonly countStatement;
   private readonly insertMany;
+  private readonly outcomeCountsStatement;
+  private readonly firstSuccessStatement;
+  private readonly byKeyStatement;
 
   constructor(db: Database.Database) {
     this.insertStatement = db.prepare(
@@ -64,6 +67,14 @@ export class AttemptsRepository {
       `SELECT ${SELECT_LIST} FROM attempts WHERE campaign_id = ? ORDER BY sent_local_ms, id LIMIT ? OFFSET ?`,
     );
     this.countStatement = db.prepare('SELECT count(*) AS n FROM attempts WHERE campaign_id = ?');
+    this.outcomeCountsStatement = db.prepare(
+      'SELECT outcome, count(*) AS n FROM attempts WHERE campaign_id = ? GROUP BY outcome',
+    );
+    this.firstSuccessStatement = db.prepare(`SELECT min(coalesce(server_received_ms, sent_server_ms)) AS atServerMs,
+        count(DISTINCT account_id) AS accounts FROM attempts WHERE campaign_id = ? AND outcome = 'success'`);
+    this.byKeyStatement = db.prepare(
+      `SELECT ${SELECT_LIST} FROM attempts WHERE campaign_id = ? AND idempotency_key = ? ORDER BY id`,
+    );
     this.insertMany = db.transaction((rows: AttemptRecord[]) =>
       rows.map((row) => Number(this.insertStatement.run(row).lastInsertRowid)),
     );
@@ -76,6 +87,20 @@ export class AttemptsRepository {
 
   page(campaignId: string, limit: number, offset: number): AttemptRecord[] {
     return this.pageStatement.all(campaignId, limit, offset) as AttemptRecord[];
+  }
+
+  outcomeCounts(campaignId: string): Record<string, number> {
+    const rows = this.outcomeCountsStatement.all(campaignId) as Array<{ outcome: string; n: number }>;
+    return Object.fromEntries(rows.map((row) => [row.outcome, row.n]));
+  }
+
+  /** Earliest success (server-corrected) and how many accounts booked. */
+  successes(campaignId: string): { atServerMs: number | null; accounts: number } {
+    return this.firstSuccessStatement.get(campaignId) as { atServerMs: number | null; accounts: number };
+  }
+
+  byKey(campaignId: string, idempotencyKey: string): AttemptRecord[] {
+    return this.byKeyStatement.all(campaignId, idempotencyKey) as AttemptRecord[];
   }
 
   count(campaignId: string): number {

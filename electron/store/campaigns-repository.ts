@@ -72,6 +72,9 @@ export class CampaignsRepository {
   private readonly getStatement;
   private readonly listStatement;
   private readonly setStateStatement;
+  private readonly finishStatement;
+  private readonly armedStatement;
+  private readonly byStateStatement;
 
   constructor(db: Database.Database) {
     this.insertStatement = db.prepare(`
@@ -81,6 +84,15 @@ export class CampaignsRepository {
     this.getStatement = db.prepare('SELECT * FROM campaigns WHERE id = ?');
     this.listStatement = db.prepare('SELECT * FROM campaigns ORDER BY open_at_server_ms DESC LIMIT ? OFFSET ?');
     this.setStateStatement = db.prepare('UPDATE campaigns SET state = ?, updated_at_ms = ? WHERE id = ?');
+    this.finishStatement = db.prepare(`UPDATE campaigns SET state = @state, summary_json = @summaryJson,
+        observed_open_at_server_ms = coalesce(@observedOpenAtServerMs, observed_open_at_server_ms),
+        ended_at_ms = @nowMs, updated_at_ms = @nowMs WHERE id = @id`);
+    this.armedStatement = db.prepare(
+      "UPDATE campaigns SET state = 'armed', armed_at_ms = @nowMs, updated_at_ms = @nowMs WHERE id = @id",
+    );
+    this.byStateStatement = db.prepare(
+      'SELECT * FROM campaigns WHERE state IN (SELECT value FROM json_each(?)) ORDER BY open_at_server_ms',
+    );
   }
 
   insert(campaign: NewCampaign, nowMs: number): void {
@@ -99,6 +111,30 @@ export class CampaignsRepository {
 
   list(limit = 100, offset = 0): CampaignRecord[] {
     return (this.listStatement.all(limit, offset) as CampaignRow[]).map(toRecord);
+  }
+
+  markArmed(id: string, nowMs: number): void {
+    this.armedStatement.run({ id, nowMs: Math.round(nowMs) });
+  }
+
+  finish(
+    id: string,
+    state: CampaignState,
+    summary: unknown,
+    observedOpenAtServerMs: number | null,
+    nowMs: number,
+  ): void {
+    this.finishStatement.run({
+      id,
+      state,
+      summaryJson: JSON.stringify(summary),
+      observedOpenAtServerMs,
+      nowMs: Math.round(nowMs),
+    });
+  }
+
+  inStates(states: CampaignState[]): CampaignRecord[] {
+    return (this.byStateStatement.all(JSON.stringify(states)) as CampaignRow[]).map(toRecord);
   }
 
   setState(id: string, state: CampaignState, nowMs: number): boolean {

@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { scenarioFromObject, startSimulator, type Simulator } from '../../../electron/sim';
-import { HealthMonitor, SimulatorSignIn, browserSignIn } from '../../../electron/accounts';
+import { HealthMonitor, browserSignIn } from '../../../electron/accounts';
+import { simulatorSignIn } from '../../helpers/simulator-profile';
 import { createPool, simAccountsCsv, type PoolFixture } from '../../helpers/accounts-fixture';
 import { CHROMIUM_PATH } from '../../helpers/chromium';
 
@@ -30,7 +31,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 describe('sessions', () => {
   it('keeps no password or token in the database file in clear', async () => {
     sim = await simulator({ accessTtlMs: 60_000, refreshTtlMs: 600_000 });
-    pool = createPool({ adapter: new SimulatorSignIn(() => sim!.urls[0]!) });
+    pool = createPool({ adapter: simulatorSignIn(() => sim!.urls[0]!) });
     pool.accounts.importCsv('simulator', simAccountsCsv(3), { dryRun: false });
     for (const id of [1, 2, 3]) await pool.sessions.ensureFresh(id);
     const tokens = [1, 2, 3].map((id) => pool!.sessions.tokens(id)!);
@@ -52,7 +53,7 @@ describe('sessions', () => {
 
   it('refreshes a token ahead of its expiry without a new login', async () => {
     sim = await simulator({ accessTtlMs: 1_000, refreshTtlMs: 60_000 });
-    pool = createPool({ adapter: new SimulatorSignIn(() => sim!.urls[0]!) });
+    pool = createPool({ adapter: simulatorSignIn(() => sim!.urls[0]!) });
     pool.accounts.importCsv('simulator', simAccountsCsv(1), { dryRun: false });
     expect(await pool.sessions.ensureFresh(1)).toBe('logged-in');
     expect(await pool.sessions.ensureFresh(1)).toBe('valid');
@@ -63,7 +64,7 @@ describe('sessions', () => {
 
   it('logs in once when the refresh is refused, and recovers from unauthorized with one refresh then one login', async () => {
     sim = await simulator({ accessTtlMs: 1_000, refreshTtlMs: 60_000 });
-    pool = createPool({ adapter: new SimulatorSignIn(() => sim!.urls[0]!) });
+    pool = createPool({ adapter: simulatorSignIn(() => sim!.urls[0]!) });
     pool.accounts.importCsv('simulator', simAccountsCsv(1), { dryRun: false });
     await pool.sessions.ensureFresh(1);
     sim.reset(); // the service forgets every token: the refresh will be refused
@@ -79,7 +80,7 @@ describe('sessions', () => {
 
   it('the health check refreshes but never logs in; an expired session is flagged for sign-in', async () => {
     sim = await simulator({ accessTtlMs: 1_000, refreshTtlMs: 60_000 });
-    pool = createPool({ adapter: new SimulatorSignIn(() => sim!.urls[0]!) });
+    pool = createPool({ adapter: simulatorSignIn(() => sim!.urls[0]!) });
     pool.accounts.importCsv('simulator', simAccountsCsv(2), { dryRun: false });
     await pool.sessions.ensureFresh(1);
     await pool.sessions.ensureFresh(2);

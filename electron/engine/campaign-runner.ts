@@ -1,0 +1,499 @@
+// One campaign from arm to end: sync the clock, lease and sign in the accounts, warm the connections; then fire each
+// account at its corrected instant and react to every answer inside the target's limits until it books, the item
+// sells out, the time is up, or the operator cancels. Every attempt is recorded.
+import jmespath from 'jmespath';
+import type { LocalClock, ClockService } from '../clock';
+import type { AccountsService, SessionKeeper } from '../accounts';
+import type { AccountView, AttemptsRepository, CampaignsRepository } from '../store';
+import type { EventBus } from '../ipc/event-bus';
+import type { CampaignState, Outcome } from '../ipc/contract';
+import type { TargetProfile } from '../targets';
+import { renderRequest, type TemplateContext } from '../targets';
+import { TminusError } from '../errors';
+import type { CampaignSpec } from './campaign-spec';
+import { EndpointPool, type Endpoint } from './endpoint-pool';
+import { exchange, type Exchange, type PreparedRequest } from './http-exchange';
+import { classify } from './classifier';
+import { RateLimiter, reserveAll } from './rate-limiter';
+import { CircuitBreaker } from './circuit-breaker';
+import { backoffMs, retryAfterMs } from './backoff';
+import { FireScheduler } from './fire-scheduler';
+import { idempotencyKey } from './idempotency-key';
+import type { AttemptRecorder } from './attempt-recorder';
+import type { CaptchaSolver } from './captcha-solver';
+import { summarise, type RunSummary, type FirstShot } from './run-summary';
+
+export interface RunnerDeps {
+  campaignId: string;
+  spec: CampaignSpec;
+  openAtServerMs: number;
+  profile: TargetProfile;
+  endpoints: string[];
+  clock: LocalClock;
+  clockService: ClockService;
+  accounts: AccountsService;
+  sessions: SessionKeeper;
+  campaigns: CampaignsRepository;
+  attempts: AttemptsRepository;
+  recorder: AttemptRecorder;
+  bus: EventBus;
+  solver: CaptchaSolver;
+  random?: () => number;
+}
+
+interface AccountRun {
+  account: AccountView;
+  password: string | null;
+  key: string;
+  limiter: RateLimiter;
+  done: boolean;
+  outcome: Outcome | null;
+  retry: number;
+  recoveries: number;
+  captcha: { id: string; answer: string; confidence: number | null } | null;
+  /** The target asked this account for a captcha (profile `requiredFor: when-asked`). */
+  captchaAsked: boolean;
+  /** Local instant before which the target told this account not to send (Retry-After). */
+  notBeforeMs: number;
+}
+
+const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
+  new Promise((resolve) => {
+    if (ms <= 0 || signal.aborted) return resolve();
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
+  });
+
+export class CampaignRunner {
+  state: CampaignState = 'draft';
+  /** Cancel: aborts everything, requests in flight included. */
+  private readonly abort = new AbortController();
+  /** Stop: ends every wait (cancel, deadline, sold out); a request already sent still gets its answer recorded. */
+  private readonly stop = new AbortController();
+  private deadlineTimer: NodeJS.Timeout | null = null;
+  private readonly scheduler: FireScheduler;
+  private readonly random: () => number;
+  private pool: EndpointPool | null = null;
+  private targetLimiter: RateLimiter;
+  private runs: AccountRun[] = [];
+  private soldOut = false;
+  private observedOpenAtServerMs: number | null = null;
+  private firstShots: FirstShot[] = [];
+  private renewTimer: NodeJS.Timeout | null = null;
+  private offsetMs = 0;
+  private boundMs = 0;
+  private rttMs = 0;
+  private deadlineLocalMs = Number.POSITIVE_INFINITY;
+
+  constructor(private readonly deps: RunnerDeps) {
+    this.scheduler = new FireScheduler(deps.clock);
+    this.random = deps.random ?? Math.random;
+    const limits = deps.profile.limits;
+    this.targetLimiter = new RateLimiter(
+      Math.min(limits.targetRatePerSec, deps.spec.limits.targetRatePerSec ?? Infinity),
+      limits.targetBurst,
+    );
+  }
+
+  private setState(state: CampaignState): void {
+    this.state = state;
+    this.deps.campaigns.setState(this.deps.campaignId, state, this.deps.clock.nowMs());
+    this.deps.bus.emit('campaign/state', { campaignId: this.deps.campaignId, state, atMs: this.deps.clock.nowMs() });
+  }
+
+  private leaseTtlMs(): number {
+    return Math.max(60_000, this.deps.openAtServerMs - this.serverNow() + this.deps.spec.limits.maxDurationMs + 60_000);
+  }
+
+  private serverNow(): number {
+    return this.deps.clockService.serverNowMs() ?? this.deps.clock.nowMs();
+  }
+
+  /** Arm: clock burst, leases, sessions, warm connections. Throws (and marks the campaign failed) when it cannot. */
+  async arm(): Promise<void> {
+    const { deps } = this;
+    const { profile, spec } = deps;
+    this.setState('armed');
+    deps.campaigns.markArmed(deps.campaignId, deps.clock.nowMs());
+    try {
+      const base = deps.endpoints[0]!;
+      const source =
+        profile.time.kind === 'ntp'
+          ? { kind: 'ntp' as const, host: profile.time.host, port: profile.time.port }
+          : profile.time.kind === 'http-field'
+            ? { kind: 'http-field' as const, url: base + profile.time.path, field: profile.time.field }
+            : { kind: 'http-date' as const, url: base + profile.time.path };
+      const report = await deps.clockService.probe([source], { samples: 8, campaignId: deps.campaignId });
+      if (!report.combined)
+        throw new TminusError('CLOCK_SOURCE_FAILED', report.sources[0]?.error ?? 'the target time could not be read');
+      this.rttMs = report.sources[0]?.estimate?.delayMs ?? 0;
+
+      const leased = deps.accounts.lease(spec.target, deps.campaignId, spec.accounts.count, this.leaseTtlMs(), {
+        group: spec.accounts.group,
+        tag: spec.accounts.tag,
+        accountIds: spec.accounts.ids,
+      });
+      const accountRate = Math.min(profile.limits.accountRatePerSec, spec.limits.accountRatePerSec ?? Infinity);
+      this.runs = leased.map((account) => ({
+        account,
+        password: null,
+        key: idempotencyKey(deps.campaignId, account.id, spec.item),
+        limiter: new RateLimiter(accountRate, profile.limits.accountBurst),
+        done: false,
+        outcome: null,
+        retry: 0,
+        recoveries: 0,
+        captcha: null,
+        captchaAsked: false,
+        notBeforeMs: 0,
+      }));
+      this.renewTimer = setInterval(() => deps.accounts.renewLease(deps.campaignId, this.leaseTtlMs()), 30_000);
+      this.renewTimer.unref();
+
+      await this.eachLimited(this.runs, 16, async (run) => {
+        try {
+          await deps.sessions.ensureFresh(run.account.id);
+        } catch {
+          run.done = true; // cannot sign in: this account sits the campaign out (its error is on the account)
+        }
+      });
+
+      const connections = Math.max(
+        1,
+        Math.min(profile.limits.concurrency, Math.ceil(this.runs.length / deps.endpoints.length) + 4),
+      );
+      this.pool = new EndpointPool(deps.endpoints, connections, profile.breaker, this.random);
+      await this.pool.warm(profile.time.kind === 'ntp' ? '/' : profile.time.path, Math.min(connections, 64));
+      deps.clockService.startSync([source], spec.clockSyncEveryMs, deps.campaignId);
+    } catch (error) {
+      await this.finish('failed');
+      throw error;
+    }
+  }
+
+  private async eachLimited<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < items.length) await work(items[next++]!);
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+  }
+
+  /** Fire: each account at its corrected instant, then its reactions, until everything is settled. */
+  async fire(): Promise<RunSummary> {
+    const { deps } = this;
+    this.deps.clockService.stopSync();
+    const current = deps.clockService.current();
+    this.offsetMs = current?.offsetMs ?? 0;
+    this.boundMs = current?.boundMs ?? 0;
+    const plannedLocal = deps.openAtServerMs - this.offsetMs - this.rttMs / 2 - deps.spec.strategy.leadMs;
+    this.deadlineLocalMs = plannedLocal + deps.spec.limits.maxDurationMs;
+    this.deadlineTimer = setTimeout(() => this.stop.abort(), Math.max(0, this.deadlineLocalMs - deps.clock.nowMs()));
+    this.setState('firing');
+    const shotsAt = this.shotInstants(plannedLocal);
+    await Promise.all(this.runs.filter((run) => !run.done).map((run) => this.runAccount(run, shotsAt)));
+    return this.finish(this.abort.signal.aborted ? 'cancelled' : 'completed');
+  }
+
+  private shotInstants(plannedLocal: number): number[] {
+    const { strategy } = this.deps.spec;
+    if (strategy.kind === 'single' || this.boundMs <= 0) return [plannedLocal];
+    const spread = 2 * this.boundMs;
+    return Array.from(
+      { length: strategy.salvo },
+      (_, index) => plannedLocal - this.boundMs + (index * spread) / (strategy.salvo - 1),
+    );
+  }
+
+  private stopped(run: AccountRun): boolean {
+    return run.done || this.stop.signal.aborted || this.deps.clock.nowMs() >= this.deadlineLocalMs;
+  }
+
+  private async runAccount(run: AccountRun, shotsAt: number[]): Promise<void> {
+    // The first shots go at their planned instants (a salvo: several, across the clock bound), inside the limits.
+    const shots = shotsAt.map(async (at, index) => {
+      const slot = reserveAll([this.targetLimiter, run.limiter], at);
+      await this.scheduler.at(slot);
+      // A shot planned before the target said "wait" is dropped rather than sent inside that wait.
+      if (this.stopped(run) || this.deps.clock.nowMs() < run.notBeforeMs) return;
+      const isFirst = index === 0;
+      await this.attempt(run, slot, isFirst ? at : slot);
+    });
+    await Promise.all(shots);
+    while (!this.stopped(run)) {
+      const slot = reserveAll([this.targetLimiter, run.limiter], this.deps.clock.nowMs());
+      await sleep(slot - this.deps.clock.nowMs(), this.stop.signal);
+      if (this.stopped(run)) break;
+      await this.attempt(run, slot, slot);
+    }
+  }
+
+  private context(run: AccountRun): TemplateContext {
+    const tokens = this.deps.sessions.tokens(run.account.id);
+    return {
+      'account.id': run.account.id,
+      'account.username': run.account.username,
+      'account.label': run.account.label,
+      'tokens.access': tokens?.accessToken ?? '',
+      'tokens.refresh': tokens?.refreshToken ?? '',
+      'captcha.id': run.captcha?.id ?? '',
+      'captcha.answer': run.captcha?.answer ?? '',
+      'campaign.id': this.deps.campaignId,
+      'campaign.name': this.deps.spec.name,
+      'campaign.item': this.deps.spec.item,
+      'campaign.openAtServerMs': this.deps.openAtServerMs,
+      'attempt.key': run.key,
+      'attempt.retry': run.retry,
+      'now.serverMs': Math.round(this.deps.clock.nowMs() + this.offsetMs),
+    };
+  }
+
+  private chooseEndpoint(): Endpoint | null {
+    return this.pool!.choose(this.deps.clock.nowMs());
+  }
+
+  /** Fetches and solves a captcha when the profile requires one for booking; false when it could not. */
+  private async ensureCaptcha(run: AccountRun): Promise<boolean> {
+    const captcha = this.deps.profile.captcha;
+    if (!captcha || run.captcha) return true;
+    if (captcha.requiredFor === 'none' || (captcha.requiredFor === 'when-asked' && !run.captchaAsked)) return true;
+    for (let tries = 0; tries < 3 && !this.stopped(run); tries += 1) {
+      const at = this.targetLimiter.reserve(this.deps.clock.nowMs());
+      await sleep(at - this.deps.clock.nowMs(), this.stop.signal);
+      const endpoint = this.chooseEndpoint();
+      if (!endpoint) return false;
+      const answer = await exchange(
+        endpoint,
+        renderRequest(captcha.fetch, this.context(run)),
+        this.deps.clock,
+        this.deps.profile.limits.timeoutMs,
+        this.abort.signal,
+      );
+      if (answer.status !== 200) continue;
+      const read = (expression: string | undefined): unknown =>
+        expression ? jmespath.search((answer.body ?? {}) as object, expression) : null;
+      const image = read(captcha.image);
+      const id = read(captcha.id);
+      if (typeof image !== 'string' || typeof id !== 'string') continue;
+      const debugAnswer = read(captcha.debugAnswer);
+      try {
+        const solution = await this.deps.solver.solve(
+          {
+            id,
+            imageBase64: image,
+            debugAnswer: typeof debugAnswer === 'string' ? debugAnswer : null,
+            model: captcha.model,
+            minConfidence: captcha.minConfidence,
+            expiresAtMs: Date.now() + 60_000,
+          },
+          { campaignId: this.deps.campaignId, accountId: run.account.id, signal: this.stop.signal },
+        );
+        if (
+          solution.confidence !== null &&
+          solution.confidence < captcha.minConfidence &&
+          captcha.onLowConfidence === 'refetch'
+        )
+          continue;
+        run.captcha = { id, answer: solution.answer, confidence: solution.confidence };
+        return true;
+      } catch {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  private async attempt(run: AccountRun, plannedLocalMs: number, _slot: number): Promise<void> {
+    const { deps } = this;
+    if (deps.clock.nowMs() < run.notBeforeMs) await sleep(run.notBeforeMs - deps.clock.nowMs(), this.stop.signal);
+    if (this.stopped(run)) return;
+    if (!(await this.ensureCaptcha(run))) {
+      await sleep(
+        backoffMs(run.retry, deps.profile.retry.baseMs, deps.profile.retry.maxMs, this.random),
+        this.stop.signal,
+      );
+      run.retry += 1;
+      return;
+    }
+    const endpoint = this.chooseEndpoint();
+    if (!endpoint) {
+      await sleep(deps.profile.breaker.openMs / 2, this.stop.signal);
+      return;
+    }
+    endpoint.breaker.onSend();
+    const request: PreparedRequest = renderRequest(
+      deps.profile.book.request,
+      this.context(run),
+      deps.profile.auth.header,
+    );
+    const answer = await exchange(endpoint, request, deps.clock, deps.profile.limits.timeoutMs, this.abort.signal);
+    if (this.abort.signal.aborted && answer.status === null) return;
+    const classification = classify(answer, deps.profile.outcomes, deps.profile.errorCode);
+    const { outcome } = classification;
+    const failed = outcome === 'retryable';
+    endpoint.observe(!failed, answer.latencyMs, deps.clock.nowMs());
+    const captchaConfidence = run.captcha?.confidence ?? null;
+    this.record(
+      run,
+      answer,
+      plannedLocalMs,
+      outcome,
+      classification.errorCode,
+      captchaConfidence,
+      classification.extracted.orderId,
+    );
+    if (run.retry === 0 && this.firstShots.length < this.runs.length) {
+      this.firstShots.push({ plannedLocalMs, sentLocalMs: answer.sentLocalMs });
+    }
+    run.retry += 1;
+    if (run.captcha && outcome !== 'notOpen' && outcome !== 'rateLimited') run.captcha = null; // one-time captchas
+    await this.react(run, outcome, answer);
+  }
+
+  private record(
+    run: AccountRun,
+    answer: Exchange,
+    plannedLocalMs: number,
+    outcome: Outcome,
+    errorCode: string | null,
+    captchaConfidence: number | null,
+    orderId: unknown,
+  ): void {
+    const { deps } = this;
+    const headerName = deps.profile.serverTimeHeader?.toLowerCase();
+    const stamped = headerName ? Number(answer.headers[headerName]) : Number.NaN;
+    const sentServerMs = answer.sentLocalMs + this.offsetMs;
+    if (
+      this.observedOpenAtServerMs === null &&
+      (outcome === 'success' || outcome === 'soldOut' || outcome === 'captchaRejected' || outcome === 'captchaRequired')
+    ) {
+      this.observedOpenAtServerMs = Number.isFinite(stamped) ? stamped : sentServerMs + (answer.latencyMs ?? 0) / 2;
+    }
+    deps.recorder.record(
+      {
+        campaignId: deps.campaignId,
+        accountId: run.account.id,
+        itemId: deps.spec.item,
+        endpoint: answer.endpoint,
+        idempotencyKey: run.key,
+        retry: run.retry,
+        plannedSendLocalMs: plannedLocalMs,
+        plannedSendServerMs: plannedLocalMs + this.offsetMs,
+        sentLocalMs: answer.sentLocalMs,
+        sentServerMs,
+        serverReceivedMs: Number.isFinite(stamped) ? stamped : null,
+        latencyMs: answer.latencyMs,
+        httpStatus: answer.status,
+        outcome,
+        errorCode,
+        errorMessage: answer.networkError,
+        captchaConfidence,
+        orderId: typeof orderId === 'string' ? orderId : null,
+      },
+      outcome === 'success',
+    );
+    deps.accounts.recordOutcome(run.account.id, outcome);
+  }
+
+  private async react(run: AccountRun, outcome: Outcome, answer: Exchange): Promise<void> {
+    const { deps } = this;
+    const { retry } = deps.profile;
+    const wait = (ms: number): Promise<void> => sleep(ms, this.stop.signal);
+    switch (outcome) {
+      case 'success':
+        run.done = true;
+        run.outcome = 'success';
+        return;
+      case 'soldOut':
+        run.outcome = 'soldOut';
+        this.soldOut = true;
+        this.stop.abort(); // the item is gone: every account stops
+        return;
+      case 'fatal':
+        run.done = true;
+        run.outcome = 'fatal';
+        return;
+      case 'notOpen':
+        await wait(retry.notOpenMs * (0.5 + this.random()));
+        return;
+      case 'rateLimited': {
+        // Never retried at once: the target's wait, or our backoff if it named none, whichever is longer.
+        const asked = retryAfterMs(answer.headers, Date.now());
+        const waitMs = Math.max(asked ?? 0, backoffMs(run.retry, retry.baseMs, retry.maxMs, this.random), 1);
+        run.notBeforeMs = deps.clock.nowMs() + waitMs;
+        run.limiter.holdUntil(run.notBeforeMs);
+        await wait(waitMs);
+        return;
+      }
+      case 'captchaRequired':
+      case 'captchaRejected':
+        run.captcha = null;
+        run.captchaAsked = true;
+        return;
+      case 'unauthorized':
+        if (run.recoveries >= 2) {
+          run.done = true;
+          run.outcome = 'unauthorized';
+          return;
+        }
+        run.recoveries += 1;
+        try {
+          await deps.sessions.recoverFromUnauthorized(run.account.id);
+        } catch {
+          run.done = true;
+          run.outcome = 'unauthorized';
+        }
+        return;
+      case 'retryable': {
+        const asked = retryAfterMs(answer.headers, Date.now());
+        const waitMs = Math.max(asked ?? 0, backoffMs(run.retry, retry.baseMs, retry.maxMs, this.random));
+        if (asked !== null) run.notBeforeMs = deps.clock.nowMs() + waitMs;
+        await wait(waitMs);
+        return;
+      }
+    }
+  }
+
+  /** Stops everything within one frame: pending waits end, requests in flight are aborted, leases released. */
+  cancel(): void {
+    this.abort.abort();
+    this.stop.abort();
+    this.scheduler.cancelAll();
+  }
+
+  private async finish(state: CampaignState): Promise<RunSummary> {
+    const { deps } = this;
+    if (this.renewTimer) clearInterval(this.renewTimer);
+    if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
+    deps.clockService.stopSync();
+    deps.recorder.flush();
+    deps.accounts.releaseLease(deps.campaignId);
+    await this.pool?.close();
+    const summary = summarise({
+      campaignId: deps.campaignId,
+      state,
+      openAtServerMs: deps.openAtServerMs,
+      accounts: this.runs.length,
+      soldOut: this.soldOut,
+      observedOpenAtServerMs: this.observedOpenAtServerMs,
+      offsetMs: this.offsetMs,
+      boundMs: this.boundMs,
+      firstShots: this.firstShots,
+      attempts: deps.attempts,
+    });
+    deps.campaigns.finish(deps.campaignId, state, summary, this.observedOpenAtServerMs, deps.clock.nowMs());
+    this.setState(state);
+    return summary;
+  }
+
+  get breakers(): CircuitBreaker[] {
+    return this.pool?.endpoints.map((endpoint) => endpoint.breaker) ?? [];
+  }
+}

@@ -1,0 +1,55 @@
+// A campaign as the operator writes it (YAML for `tminus run`, the form in the console): which target and item,
+// when it opens on the server's clock, which accounts, which strategy, and limits no looser than the profile's.
+import { z } from 'zod';
+import { OpensAtSchema } from '../common/opens-at';
+
+export const CampaignSpecSchema = z
+  .object({
+    name: z.string().min(1).max(200),
+    target: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'a target id'),
+    item: z.string().min(1).max(200),
+    opensAt: z
+      .union([OpensAtSchema, z.literal('item')])
+      .describe('on the server clock: epoch ms, ISO-8601, "in N s", or "item" (ask the built-in simulator)'),
+    timeZone: z.string().optional(),
+    accounts: z
+      .object({
+        count: z.number().int().min(1).max(100_000),
+        group: z.string().optional(),
+        tag: z.string().optional(),
+        ids: z.array(z.number().int().positive()).optional(),
+      })
+      .strict(),
+    strategy: z
+      .object({
+        kind: z.enum(['single', 'salvo']).default('single'),
+        salvo: z.number().int().min(2).max(10).default(3),
+        leadMs: z
+          .number()
+          .min(-5_000)
+          .max(5_000)
+          .default(0)
+          .describe('send this much earlier (+) or later (−) than the corrected instant'),
+      })
+      .strict()
+      .default({ kind: 'single', salvo: 3, leadMs: 0 }),
+    limits: z
+      .object({
+        maxDurationMs: z.number().int().min(100).max(3_600_000).default(120_000),
+        targetRatePerSec: z.number().positive().optional(),
+        accountRatePerSec: z.number().positive().optional(),
+      })
+      .strict()
+      .default({ maxDurationMs: 120_000 }),
+    armLeadMs: z.number().int().min(0).max(3_600_000).default(60_000),
+    clockSyncEveryMs: z.number().int().min(1_000).default(15_000),
+    simulator: z
+      .object({ scenario: z.string().min(1) })
+      .strict()
+      .optional()
+      .describe('`tminus run`: the scenario to start'),
+  })
+  .strict();
+
+export type CampaignSpec = z.output<typeof CampaignSpecSchema>;
+export type CampaignSpecInput = z.input<typeof CampaignSpecSchema>;

@@ -1,0 +1,90 @@
+// How the engine gets a captcha answered. The captcha room brings the model; until then, and whenever the model is
+// not sure enough, the operator answers (`captcha/needed` event → `captcha/answer` call). The simulator's debug
+// answer serves tests and benchmarks only.
+import { randomUUID } from 'node:crypto';
+import type { EventBus } from '../ipc/event-bus';
+import { TminusError } from '../errors';
+
+export interface CaptchaChallenge {
+  id: string;
+  imageBase64: string;
+  debugAnswer: string | null;
+  model: string;
+  minConfidence: number;
+  expiresAtMs: number;
+}
+
+export interface CaptchaSolution {
+  answer: string;
+  confidence: number | null;
+  by: 'model' | 'operator' | 'debug';
+}
+
+export interface CaptchaSolver {
+  solve(
+    challenge: CaptchaChallenge,
+    context: { campaignId: string; accountId: number; signal?: AbortSignal },
+  ): Promise<CaptchaSolution>;
+}
+
+export class OperatorCaptchaSolver implements CaptchaSolver {
+  private readonly waiting = new Map<string, { resolve: (answer: string) => void; reject: (error: Error) => void }>();
+
+  constructor(private readonly bus: EventBus) {}
+
+  solve(
+    challenge: CaptchaChallenge,
+    context: { campaignId: string; accountId: number; signal?: AbortSignal },
+  ): Promise<CaptchaSolution> {
+    const requestId = randomUUID();
+    return new Promise<CaptchaSolution>((resolve, reject) => {
+      const timeout = setTimeout(
+        () => finish(new TminusError('CAPTCHA_UNANSWERED', 'the captcha expired before it was answered')),
+        Math.max(1, challenge.expiresAtMs - Date.now()),
+      );
+      const finish = (error: Error | null, answer?: string): void => {
+        clearTimeout(timeout);
+        this.waiting.delete(requestId);
+        if (error) reject(error);
+        else resolve({ answer: answer!, confidence: null, by: 'operator' });
+      };
+      context.signal?.addEventListener(
+        'abort',
+        () => finish(new TminusError('CAPTCHA_UNANSWERED', 'the campaign stopped')),
+        { once: true },
+      );
+      this.waiting.set(requestId, { resolve: (answer) => finish(null, answer), reject: (error) => finish(error) });
+      this.bus.emit('captcha/needed', {
+        requestId,
+        campaignId: context.campaignId,
+        accountId: context.accountId,
+        imageBase64: challenge.imageBase64,
+        expiresAtMs: challenge.expiresAtMs,
+      });
+    });
+  }
+
+  answer(requestId: string, answer: string): boolean {
+    const waiting = this.waiting.get(requestId);
+    if (!waiting) return false;
+    waiting.resolve(answer);
+    return true;
+  }
+
+  pending(): number {
+    return this.waiting.size;
+  }
+}
+
+/** Tests and benchmarks: the simulator's revealed answer when there is one, otherwise the fallback. */
+export class DebugAnswerSolver implements CaptchaSolver {
+  constructor(private readonly fallback: CaptchaSolver) {}
+
+  solve(
+    challenge: CaptchaChallenge,
+    context: { campaignId: string; accountId: number; signal?: AbortSignal },
+  ): Promise<CaptchaSolution> {
+    if (challenge.debugAnswer) return Promise.resolve({ answer: challenge.debugAnswer, confidence: 1, by: 'debug' });
+    return this.fallback.solve(challenge, context);
+  }
+}

@@ -1,0 +1,41 @@
+// The `campaigns/*`, `attempts/*` and `captcha/answer` calls.
+import type { Handlers, HandlersFor } from '../ipc/router';
+import type { CampaignRecord, AttemptsRepository } from '../store';
+import type { EngineService } from './engine-service';
+import type { OperatorCaptchaSolver } from './captcha-solver';
+
+const view = (campaign: CampaignRecord) => ({
+  id: campaign.id,
+  name: campaign.name,
+  targetId: campaign.targetId,
+  itemId: campaign.itemId,
+  openAtServerMs: campaign.openAtServerMs,
+  timeZone: campaign.timeZone,
+  state: campaign.state,
+  spec: campaign.spec,
+  summary: campaign.summary,
+  observedOpenAtServerMs: campaign.observedOpenAtServerMs,
+  createdAtMs: campaign.createdAtMs,
+});
+
+export function engineHandlers(
+  engine: EngineService,
+  attempts: AttemptsRepository,
+  operator: OperatorCaptchaSolver,
+): HandlersFor<'campaigns' | 'attempts'> & Pick<Handlers, 'captcha/answer'> {
+  return {
+    'campaigns/create': (spec) => view(engine.create(spec)),
+    'campaigns/list': () => engine.list().map(view),
+    'campaigns/get': ({ id }) => view(engine.get(id)),
+    'campaigns/arm': ({ id }) => view(engine.arm(id).campaign),
+    'campaigns/cancel': async ({ id }) => view(await engine.cancel(id)),
+    'attempts/list': ({ campaignId, offset, limit }) => {
+      engine.get(campaignId);
+      return {
+        total: attempts.count(campaignId),
+        attempts: attempts.page(campaignId, limit, offset).map((attempt) => ({ ...attempt, id: attempt.id! })),
+      };
+    },
+    'captcha/answer': ({ requestId, answer }) => ({ accepted: operator.answer(requestId, answer) }),
+  };
+}

@@ -1,0 +1,67 @@
+// What a campaign ended with: successes, sold out or not, attempts by outcome, how precisely the first shots left,
+// and when the target actually opened compared with when it said it would.
+import type { AttemptsRepository } from '../store';
+import type { CampaignState } from '../ipc/contract';
+
+export interface FirstShot {
+  plannedLocalMs: number;
+  sentLocalMs: number;
+}
+
+export interface RunSummary {
+  campaignId: string;
+  state: CampaignState;
+  accounts: number;
+  successes: number;
+  soldOut: boolean;
+  attempts: number;
+  byOutcome: Record<string, number>;
+  /** First success, server time, minus the open instant. */
+  firstSuccessMs: number | null;
+  /** Actual − planned send instant of each account's first shot, on the local clock. */
+  fire: { shots: number; p50Ms: number | null; p99Ms: number | null; maxMs: number | null };
+  offsetMs: number;
+  boundMs: number;
+  openAtServerMs: number;
+  observedOpenAtServerMs: number | null;
+}
+
+const quantile = (sorted: number[], q: number): number | null =>
+  sorted.length === 0 ? null : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+
+export function summarise(input: {
+  campaignId: string;
+  state: CampaignState;
+  openAtServerMs: number;
+  accounts: number;
+  soldOut: boolean;
+  observedOpenAtServerMs: number | null;
+  offsetMs: number;
+  boundMs: number;
+  firstShots: FirstShot[];
+  attempts: AttemptsRepository;
+}): RunSummary {
+  const byOutcome = input.attempts.outcomeCounts(input.campaignId);
+  const successes = input.attempts.successes(input.campaignId);
+  const lateness = input.firstShots.map((shot) => shot.sentLocalMs - shot.plannedLocalMs).sort((a, b) => a - b);
+  return {
+    campaignId: input.campaignId,
+    state: input.state,
+    accounts: input.accounts,
+    successes: successes.accounts,
+    soldOut: input.soldOut,
+    attempts: Object.values(byOutcome).reduce((sum, n) => sum + n, 0),
+    byOutcome,
+    firstSuccessMs: successes.atServerMs === null ? null : successes.atServerMs - input.openAtServerMs,
+    fire: {
+      shots: lateness.length,
+      p50Ms: quantile(lateness, 0.5),
+      p99Ms: quantile(lateness, 0.99),
+      maxMs: lateness.length > 0 ? lateness[lateness.length - 1]! : null,
+    },
+    offsetMs: input.offsetMs,
+    boundMs: input.boundMs,
+    openAtServerMs: input.openAtServerMs,
+    observedOpenAtServerMs: input.observedOpenAtServerMs,
+  };
+}

@@ -1,0 +1,157 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createEngineFixture, type EngineFixture } from '../../helpers/engine-fixture';
+
+let fixture: EngineFixture | undefined;
+afterEach(async () => {
+  await fixture?.close();
+  fixture = undefined;
+});
+
+const item = (stock: number, opensAt: number | string = 'in 2500ms') => [
+  { id: 'T1', name: 'Train', stock, perAccountLimit: 1, opensAt },
+];
+
+describe('campaigns against the simulator', () => {
+  it('fires at the open instant, books every account once, and records every attempt', async () => {
+    fixture = createEngineFixture();
+    await fixture.start({
+      clock: { skewMs: 1500 },
+      items: item(10),
+      accounts: { count: 5 },
+      nodes: { count: 2, latency: { baseMs: 2, jitterMs: 1 } },
+    });
+    const summary = await fixture.run({ item: 'T1', accounts: { count: 5 } });
+    expect(summary).toMatchObject({ state: 'completed', successes: 5, soldOut: false });
+    expect(Math.abs(summary.offsetMs - 1500)).toBeLessThan(5);
+    const sim = fixture.app.sim.current()!;
+    expect(sim.service.inventory.allOrders()).toHaveLength(5);
+    // The server saw the first booking of each account at (not before) the open instant, within a few ms.
+    const open = sim.stats().items[0]!.openAtServerMs;
+    const books = sim.arrivals().filter((a) => a.route === 'POST /api/items/T1/book');
+    const firstPerAccount = new Map<string, number>();
+    for (const arrival of books)
+      if (!firstPerAccount.has(arrival.account!)) firstPerAccount.set(arrival.account!, arrival.serverMs);
+    for (const at of firstPerAccount.values()) expect(Math.abs(at - open)).toBeLessThan(15);
+    expect(fixture.app.attempts.count(summary.id)).toBe(summary.attempts);
+    const campaign = fixture.app.engine.get(summary.id);
+    expect(campaign.state).toBe('completed');
+    expect(campaign.observedOpenAtServerMs).not.toBeNull();
+    expect(fixture.app.accounts.list('simulator').every((a) => a.leaseOwner === null)).toBe(true);
+  });
+
+  it('retries notOpen answers when fired early, then books', async () => {
+    fixture = createEngineFixture();
+    await fixture.start({ items: item(3), accounts: { count: 2 } });
+    const summary = await fixture.run({
+      item: 'T1',
+      accounts: { count: 2 },
+      strategy: { kind: 'single', leadMs: 150 },
+    });
+    expect(summary.byOutcome.notOpen).toBeGreaterThan(0);
+    expect(summary.successes).toBe(2);
+  });
+
+  it('stops the item on soldOut and never books more than the stock', async () => {
+    fixture = createEngineFixture();
+    await fixture.start({ items: item(3), accounts: { count: 8 } });
+    const summary = await fixture.run({ item: 'T1', accounts: { count: 8 } });
+    expect(summary.successes).toBe(3);
+    expect(summary.soldOut).toBe(true);
+    expect(summary.byOutcome.soldOut).toBeGreaterThan(0);
+  });
+
+  it('honours Retry-After on 429: no request arrives inside the wait it was given, so nobody is banned', async () => {
+    fixture = createEngineFixture();
+    // The simulator is stricter than the profile declares (1/s per account, burst 1) and bans at the first request
+    // that arrives inside a Retry-After window.
+    await fixture.start({
+      items: item(5, 'in 2500ms'),
+      accounts: { count: 2 },
+      limits: { perAccount: { ratePerSec: 1, burst: 1 } },
+      riskControl: { violationsBeforeBan: 1, banMs: 60_000 },
+    });
+    // Fired 700 ms early: notOpen answers, retried quickly, run into the stricter limit.
+    const summary = await fixture.run({
+      item: 'T1',
+      accounts: { count: 2 },
+      strategy: { kind: 'single', leadMs: 700 },
+      limits: { maxDurationMs: 4_000 },
+    });
+    expect(summary.byOutcome.rateLimited).toBeGreaterThan(0);
+    expect(fixture.app.sim.current()!.stats().bans).toBe(0);
+    expect(summary.successes).toBe(2);
+    const codes = fixture.app.sim
+      .current()!
+      .arrivals()
+      .map((a) => a.code);
+    expect(codes).not.toContain('RISK_CONTROL');
+  });
+
+  it('refreshes the token on 401 and then books', async () => {
+    fixture = createEngineFixture();
+    await fixture.start({
+      items: item(5, 'in 2500ms'),
+      accounts: { count: 2 },
+      tokens: { accessTtlMs: 1_200, refreshTtlMs: 600_000 },
+    });
+    const summary = await fixture.run({ item: 'T1', accounts: { count: 2 } });
+    expect(summary.byOutcome.unauthorized).toBeGreaterThan(0);
+    expect(summary.successes).toBe(2);
+    const routes = fixture.app.sim
+      .current()!
+      .arrivals()
+      .map((a) => a.route);
+    expect(routes.filter((r) => r === 'POST /api/refresh').length).toBeGreaterThan(0);
+  });
+
+  it('solves captchas, fetches a new one when rejected, and retries server errors with backoff', async () => {
+    fixture = createEngineFixture();
+    await fixture.start({
+      items: item(4, 'in 2500ms'),
+      accounts: { count: 3 },
+      captcha: { mode: 'book', revealAnswers: true },
+      nodes: { count: 2, faults: { errorRate: 0.2 } },
+      seed: 5,
+    });
+    const summary = await fixture.run({ item: 'T1', accounts: { count: 3 } });
+    expect(summary.successes, JSON.stringify(summary.byOutcome)).toBe(3);
+    expect(summary.byOutcome.retryable).toBeGreaterThan(0);
+    const attempts = fixture.app.attempts.page(summary.id, 1000, 0);
+    expect(attempts.filter((a) => a.outcome === 'success').every((a) => a.captchaConfidence === 1)).toBe(true);
+  });
+
+  it('classifies captchaRequired, captchaRejected and fatal answers from the profile', async () => {
+    fixture = createEngineFixture();
+    fixture.addTarget('no-captcha', (text) => text.replace(/requiredFor: when-asked.*$/m, 'requiredFor: none'));
+    await fixture.start(
+      { items: item(4, 'in 2500ms'), accounts: { count: 2 }, captcha: { mode: 'book' } },
+      2,
+      'no-captcha',
+    );
+    const summary = await fixture.run({
+      target: 'no-captcha',
+      item: 'T1',
+      accounts: { count: 2 },
+      limits: { maxDurationMs: 800 },
+    });
+    expect(summary.byOutcome.captchaRequired).toBeGreaterThan(0);
+    expect(summary.successes).toBe(0);
+  });
+
+  it('drains traffic away from a node that keeps failing (its breaker opens)', async () => {
+    fixture = createEngineFixture();
+    await fixture.start({
+      items: item(30, 'in 2500ms'),
+      accounts: { count: 30 },
+      nodes: { count: 2, each: [{}, { faults: { errorRate: 1 } }] },
+    });
+    const summary = await fixture.run({ item: 'T1', accounts: { count: 30 } });
+    expect(summary.successes).toBe(30);
+    const byNode = fixture.app.sim
+      .current()!
+      .arrivals()
+      .filter((a) => a.route.startsWith('POST /api/items'));
+    const failing = byNode.filter((a) => a.node === 1).length;
+    expect(failing).toBeLessThan(byNode.length / 2);
+  });
+});
