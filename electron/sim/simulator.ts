@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BookingService } from './booking-service';
 import { HttpNode, type NodeConfig } from './http-node';
 import { NtpResponder } from './ntp-responder';
-import { parseScenario, type Scenario } from './scenario';
+import { parseScenario, type NodeFaults, type Scenario } from './scenario';
 import { systemTrueClock, type TrueClock } from './sim-clock';
 import type { Arrival } from './arrival-log';
 import { TminusError } from '../errors';
@@ -121,6 +121,15 @@ export class Simulator {
     };
   }
 
+  /** Changes a node's faults (or every node's) while it runs: chaos mid-campaign, for tests and rehearsals. */
+  setFaults(node: number | 'all', faults: Partial<NodeFaults>): void {
+    const targets = node === 'all' ? this.nodes : [this.nodes[node]];
+    for (const target of targets) {
+      if (!target) throw new TminusError('SCENARIO_INVALID', `nodes: there is no node ${String(node)}`);
+      target.config = { ...target.config, faults: { ...target.config.faults, ...faults } };
+    }
+  }
+
   /** Starts over with a scenario (the same one when omitted): fresh stock, tokens, limits and log; same ports. */
   reset(scenario: Scenario = this.serviceRef.scenario): void {
     if (scenario.nodes.count !== this.nodes.length) {
@@ -158,6 +167,14 @@ export class Simulator {
       });
     } else if (request.method === 'GET' && url.pathname === '/admin/stats') {
       reply(200, this.stats());
+    } else if (request.method === 'POST' && url.pathname === '/admin/faults') {
+      try {
+        const { node, ...faults } = JSON.parse(body || '{}') as Partial<NodeFaults> & { node?: number | 'all' };
+        this.setFaults(node ?? 'all', faults);
+        reply(200, { ok: true });
+      } catch (error) {
+        reply(400, { code: 'BAD_REQUEST', message: (error as Error).message });
+      }
     } else if (request.method === 'POST' && url.pathname === '/admin/reset') {
       try {
         this.reset(body.trim() === '' ? undefined : parseScenario(body, 'reset body'));

@@ -1,0 +1,104 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createEngineFixture, type EngineFixture } from '../../helpers/engine-fixture';
+import { validateProfile } from '../../../electron/targets';
+import { simulatorProfileText } from '../../helpers/simulator-profile';
+import { idempotencyKey } from '../../../electron/engine';
+
+
+let fixture: EngineFixture | undefined;
+afterEach(async () => {
+  await fixture?.close();
+  fixture = undefined;
+});
+
+describe('never twice', () => {
+  it('finds a booking made just before a crash by its idempotency key, and books nothing a second time', async () => {
+    fixture = createEngineFixture();
+    await fixture.start({ items: [{ id: 'T1', name: 'T', stock: 10, opensAt: 'in 2500ms' }], accounts: { count: 3 } });
+    const sim = fixture.app.sim.current()!;
+    const campaign = fixture.app.engine.create({ name: 'crash', target: 'simulator', item: 'T1', opensAt: 'item', accounts: { count: 3 }, limits: { maxDurationMs: 600 } });
+    const { done } = fixture.app.engine.arm(campaign.id);
+    while (fixture.app.engine.get(campaign.id).state !== 'firing') await new Promise((resolve) => setTimeout(resolve, 20));
+    // From now on every answer is lost on the way back: the bookings commit, the client never hears of them.
+    sim.setFaults('all', { dropResponseRate: 1 });
+    const summary = await done;
+    expect(summary?.successes).toBe(0);
+    expect(sim.service.inventory.allOrders()).toHaveLength(3); // each account booked exactly once (its retries replayed)
+    // The process "crashed" mid-campaign: the row still says firing. At the next start, reconciliation runs.
+    fixture.app.store.db.prepare("UPDATE campaigns SET state = 'firing' WHERE id = ?").run(campaign.id);
+    sim.setFaults('all', { dropResponseRate: 0 });
+    const booksBefore = sim.arrivals().filter((a) => a.route.endsWith('/book')).length;
+    const reconciled = await fixture.app.engine.reconcileInterrupted();
+    expect(reconciled).toEqual([{ campaignId: campaign.id, found: 3, checked: 3 }]);
+    expect(fixture.app.engine.get(campaign.id).state).toBe('interrupted');
+    const successes = fixture.app.attempts.page(campaign.id, 1000, 0).filter((a) => a.outcome === 'success');
+    expect(successes.map((a) => a.errorCode)).toEqual(['RECONCILED', 'RECONCILED', 'RECONCILED']);
+    expect(successes.map((a) => a.orderId).sort()).toEqual(sim.service.inventory.allOrders().map((o) => o.orderId).sort());
+    expect(sim.arrivals().filter((a) => a.route.endsWith('/book'))).toHaveLength(booksBefore); // looked up, not re-booked
+    expect(sim.service.inventory.allOrders()).toHaveLength(3);
+    expect(await fixture.app.engine.reconcileInterrupted()).toEqual([]);
+  });
+
+  it('keeps the same idempotency key for an account and item across retries and restarts', async () => {
+    expect(idempotencyKey('c1', 7, 'T1')).toBe(idempotencyKey('c1', 7, 'T1'));
+    expect(idempotencyKey('c1', 7, 'T1')).not.toBe(idempotencyKey('c1', 8, 'T1'));
+    fixture = createEngineFixture();
+    await fixture.start({ items: [{ id: 'T1', name: 'T', stock: 5, opensAt: 'in 2500ms' }], accounts: { count: 1 }, nodes: { faults: { errorRate: 0.5 } }, seed: 3 });
+    const summary = await fixture.run({ item: 'T1', accounts: { count: 1 } });
+    const keys = new Set(fixture.app.attempts.page(summary.id, 1000, 0).map((a) => a.idempotencyKey));
+    expect(keys.size).toBe(1);
+  });
+});
+
+describe('profiles are checked before anything is sent', () => {
+  it('refuses a malformed profile with the path and line of every problem', () => {
+    const text = simulatorProfileText().replace('targetRatePerSec: 400', 'targetRatePerSec: -5').replace('outcome: soldOut', 'outcome: gone');
+    const result = validateProfile(text);
+    expect(result.ok).toBe(false);
+    const messages = !result.ok ? result.problems.map((p) => p.message) : [];
+    expect(messages.some((m) => /^limits\.targetRatePerSec: .*\(line \d+, column \d+\)$/.test(m))).toBe(true);
+    expect(messages.some((m) => /^outcomes\.1\.outcome: .*line \d+/.test(m))).toBe(true);
+  });
+
+  it('refuses an unknown template variable and a bad JMESPath expression, naming where they are', () => {
+    const text = simulatorProfileText()
+      .replace("'{{attempt.key}}' }", "'{{attempt.nonce}}' }")
+      .replace("when: \"code == 'SOLD_OUT'\"", 'when: "code == "');
+    const result = validateProfile(text);
+    expect(result.ok).toBe(false);
+    const problems = !result.ok ? result.problems : [];
+    expect(problems.find((p) => p.path === 'book.request.headers.Idempotency-Key')?.message).toMatch(/unknown template variable \{\{attempt\.nonce\}\}.*line \d+/);
+    expect(problems.find((p) => p.path === 'outcomes.1.when')?.message).toMatch(/not a JMESPath expression/);
+  });
+
+  it('a campaign on a target with a broken profile fails before any request reaches it', async () => {
+    fixture = createEngineFixture();
+    await fixture.start({ items: [{ id: 'T1', name: 'T', stock: 1, opensAt: 'in 5s' }], accounts: { count: 1 } });
+    fixture.addTarget('broken', (text) => text.replace("'{{tokens.access}}'", "'{{tokens.secret}}'").replace("'Bearer {{tokens.access}}'", "'Bearer {{tokens.secret}}'"));
+    const before = fixture.app.sim.current()!.arrivals().length;
+    expect(() => fixture!.app.engine.create({ name: 'x', target: 'broken', item: 'T1', opensAt: 'item', accounts: { count: 1 } })).toThrow(/unknown template variable \{\{tokens\.secret\}\}/);
+    expect(fixture.app.sim.current()!.arrivals().length).toBe(before);
+  });
+});
+
+describe('cancel', () => {
+  it('stops a firing campaign, records nothing more, and releases its leases', async () => {
+    fixture = createEngineFixture();
+    await fixture.start({ items: [{ id: 'T1', name: 'T', stock: 5, opensAt: 'in 2500ms' }], accounts: { count: 4 } });
+    // Fired 1.5 s early: the accounts keep getting notOpen until cancelled.
+    const campaign = fixture.app.engine.create({ name: 'c', target: 'simulator', item: 'T1', opensAt: 'item', accounts: { count: 4 }, strategy: { kind: 'single', leadMs: 1_500 } });
+    const { done } = fixture.app.engine.arm(campaign.id);
+    await new Promise((resolve) => setTimeout(resolve, 1_600));
+    expect(fixture.app.engine.get(campaign.id).state).toBe('firing');
+    expect(fixture.app.accounts.list('simulator').filter((a) => a.leaseOwner === campaign.id)).toHaveLength(4);
+    await fixture.app.engine.cancel(campaign.id);
+    const summary = await done;
+    expect(fixture.app.engine.get(campaign.id).state).toBe('cancelled');
+    expect(summary?.state).toBe('cancelled');
+    const count = fixture.app.attempts.count(campaign.id);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(fixture.app.attempts.count(campaign.id)).toBe(count);
+    expect(fixture.app.accounts.list('simulator').every((a) => a.leaseOwner === null)).toBe(true);
+    expect(fixture.app.sim.current()!.service.inventory.allOrders()).toHaveLength(0);
+  });
+});
