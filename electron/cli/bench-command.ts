@@ -19,6 +19,19 @@ const BENCHMARKS: Record<
     description: 'import of 10,000 CSV rows with encryption, vs raw inserts',
     run: async (options) => (await import('../../test/bench/accounts-bench')).runAccountsBench(options),
   },
+  fire: {
+    description:
+      'fire precision at the server: arrival − open instant, 200 accounts, skewed server clock, vs setTimeout',
+    run: async (options) => (await import('../../test/bench/engine-bench')).runFireBench(options),
+  },
+  burst: {
+    description: '1,000 accounts due at one instant: spread of their requests at the server, vs setTimeout',
+    run: async (options) => (await import('../../test/bench/engine-bench')).runBurstBench(options),
+  },
+  rush: {
+    description: 'scarce stock, faults, 429s, expiring tokens: success, duplicates, budget, bans, vs a naive client',
+    run: async (options) => (await import('../../test/bench/engine-bench')).runRushBench(options),
+  },
   clock: {
     description: "clock offset error and bound against the simulator with known skews, vs the peers' estimator",
     run: async (options) => (await import('../../test/bench/clock-bench')).runClockBench(options),

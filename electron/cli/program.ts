@@ -6,6 +6,8 @@ import { registerSimCommand } from './sim-command';
 import { registerBenchCommand } from './bench-command';
 import { registerClockCommand } from './clock-command';
 import { registerAccountsCommand } from './accounts-command';
+import { registerRunCommand } from './run-command';
+import { registerTargetsCommand } from './targets-command';
 
 export function buildProgram(): Command {
   const program = new Command('tminus')
@@ -19,6 +21,8 @@ export function buildProgram(): Command {
   registerSimCommand(program);
   registerClockCommand(program);
   registerAccountsCommand(program);
+  registerRunCommand(program);
+  registerTargetsCommand(program);
   registerBenchCommand(program);
   return program;
 }

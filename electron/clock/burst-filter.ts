@@ -9,6 +9,8 @@ export interface BurstEstimate {
   boundMs: number;
   /** The lowest round-trip delay seen. */
   delayMs: number;
+  /** The median round trip of the kept samples: the typical one, for timing requests to arrive on time. */
+  medianDelayMs: number;
   /** Local instant the estimate refers to (midpoint of the kept samples). */
   atLocalMs: number;
   samplesUsed: number;
@@ -32,10 +34,12 @@ export function filterBurst(samples: OffsetSample[]): BurstEstimate {
     high = best.highMs;
   }
   const atLocalMs = kept.reduce((sum, sample) => sum + (sample.t1Ms + sample.t4Ms) / 2, 0) / kept.length;
+  const keptDelays = kept.map(sampleDelayMs).sort((a, b) => a - b);
   return {
     offsetMs: (low + high) / 2,
     boundMs: (high - low) / 2,
     delayMs: minDelay,
+    medianDelayMs: keptDelays[Math.floor(keptDelays.length / 2)]!,
     atLocalMs,
     samplesUsed: kept.length,
     samplesTotal: samples.length,
@@ -49,6 +53,7 @@ export function shortestRoundTrip(samples: OffsetSample[]): BurstEstimate {
     offsetMs: sampleOffsetMs(best),
     boundMs: sampleDelayMs(best) / 2,
     delayMs: sampleDelayMs(best),
+    medianDelayMs: sampleDelayMs(best),
     atLocalMs: (best.t1Ms + best.t4Ms) / 2,
     samplesUsed: 1,
     samplesTotal: samples.length,

@@ -1,9 +1,10 @@
 // One campaign from arm to end: sync the clock, lease and sign in the accounts, warm the connections; then fire each
 // account at its corrected instant and react to every answer inside the target's limits until it books, the item
 // sells out, the time is up, or the operator cancels. Every attempt is recorded.
+import { setMaxListeners } from 'node:events';
 import jmespath from 'jmespath';
 import type { LocalClock, ClockService } from '../clock';
-import type { AccountsService, SessionKeeper } from '../accounts';
+import type { AccountsService, AccountTokens, SessionKeeper } from '../accounts';
 import type { AccountView, AttemptsRepository, CampaignsRepository } from '../store';
 import type { EventBus } from '../ipc/event-bus';
 import type { CampaignState, Outcome } from '../ipc/contract';
@@ -55,20 +56,20 @@ interface AccountRun {
   captchaAsked: boolean;
   /** Local instant before which the target told this account not to send (Retry-After). */
   notBeforeMs: number;
+  /** Tokens held in memory while the campaign runs, so the fire path reads no database and decrypts nothing. */
+  tokens: AccountTokens | null;
 }
 
 const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
   new Promise((resolve) => {
     if (ms <= 0 || signal.aborted) return resolve();
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true },
-    );
+    const done = (): void => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
   });
 
 export class CampaignRunner {
@@ -91,10 +92,17 @@ export class CampaignRunner {
   private boundMs = 0;
   private rttMs = 0;
   private deadlineLocalMs = Number.POSITIVE_INFINITY;
+  /** The first request can be rendered ahead of its instant unless it needs a fresh captcha or the time itself. */
+  private readonly prepareEarly: boolean;
 
   constructor(private readonly deps: RunnerDeps) {
     this.scheduler = new FireScheduler(deps.clock);
+    // Every request in flight and every wait listens to these: hundreds at once is the normal case.
+    setMaxListeners(0, this.abort.signal, this.stop.signal);
     this.random = deps.random ?? Math.random;
+    const book = deps.profile.book.request;
+    const usesNow = JSON.stringify([book.path, book.headers, book.json ?? null]).includes('now.serverMs');
+    this.prepareEarly = !usesNow && deps.profile.captcha?.requiredFor !== 'book';
     const limits = deps.profile.limits;
     this.targetLimiter = new RateLimiter(
       Math.min(limits.targetRatePerSec, deps.spec.limits.targetRatePerSec ?? Infinity),
@@ -133,7 +141,7 @@ export class CampaignRunner {
       const report = await deps.clockService.probe([source], { samples: 8, campaignId: deps.campaignId });
       if (!report.combined)
         throw new TminusError('CLOCK_SOURCE_FAILED', report.sources[0]?.error ?? 'the target time could not be read');
-      this.rttMs = report.sources[0]?.estimate?.delayMs ?? 0;
+      this.rttMs = report.sources[0]?.estimate?.medianDelayMs ?? 0;
 
       const leased = deps.accounts.lease(spec.target, deps.campaignId, spec.accounts.count, this.leaseTtlMs(), {
         group: spec.accounts.group,
@@ -153,6 +161,7 @@ export class CampaignRunner {
         captcha: null,
         captchaAsked: false,
         notBeforeMs: 0,
+        tokens: null,
       }));
       this.renewTimer = setInterval(() => deps.accounts.renewLease(deps.campaignId, this.leaseTtlMs()), 30_000);
       this.renewTimer.unref();
@@ -160,6 +169,7 @@ export class CampaignRunner {
       await this.eachLimited(this.runs, 16, async (run) => {
         try {
           await deps.sessions.ensureFresh(run.account.id);
+          run.tokens = deps.sessions.tokens(run.account.id);
         } catch {
           run.done = true; // cannot sign in: this account sits the campaign out (its error is on the account)
         }
@@ -170,7 +180,14 @@ export class CampaignRunner {
         Math.min(profile.limits.concurrency, Math.ceil(this.runs.length / deps.endpoints.length) + 4),
       );
       this.pool = new EndpointPool(deps.endpoints, connections, profile.breaker, this.random);
-      await this.pool.warm(profile.time.kind === 'ntp' ? '/' : profile.time.path, Math.min(connections, 64));
+      const warmPath = profile.time.kind === 'ntp' ? '/' : profile.time.path;
+      const warmRequest: PreparedRequest = { method: 'GET', path: warmPath, headers: {} };
+      for (let round = 0; round < 3; round += 1) {
+        await this.pool.warm(connections, (endpoint) =>
+          exchange(endpoint, warmRequest, deps.clock, profile.limits.timeoutMs),
+        );
+      }
+      if (this.runs[0]) this.prepare(this.runs[0]); // compiles the render path too
       deps.clockService.startSync([source], spec.clockSyncEveryMs, deps.campaignId);
     } catch (error) {
       await this.finish('failed');
@@ -194,6 +211,20 @@ export class CampaignRunner {
     this.offsetMs = current?.offsetMs ?? 0;
     this.boundMs = current?.boundMs ?? 0;
     const plannedLocal = deps.openAtServerMs - this.offsetMs - this.rttMs / 2 - deps.spec.strategy.leadMs;
+    // Tokens that would expire during the rush are refreshed now, before the instant, not answered with a 401 at it.
+    const neededUntil = plannedLocal + Math.min(deps.spec.limits.maxDurationMs, 30_000);
+    await this.eachLimited(
+      this.runs.filter((run) => !run.done && run.tokens !== null && run.tokens.accessExpiresAtMs < neededUntil),
+      32,
+      async (run) => {
+        try {
+          await deps.sessions.ensureFresh(run.account.id);
+          run.tokens = deps.sessions.tokens(run.account.id);
+        } catch {
+          // it keeps its token; an unauthorized answer will get the usual refresh-then-login
+        }
+      },
+    );
     this.deadlineLocalMs = plannedLocal + deps.spec.limits.maxDurationMs;
     this.deadlineTimer = setTimeout(() => this.stop.abort(), Math.max(0, this.deadlineLocalMs - deps.clock.nowMs()));
     this.setState('firing');
@@ -218,25 +249,30 @@ export class CampaignRunner {
 
   private async runAccount(run: AccountRun, shotsAt: number[]): Promise<void> {
     // The first shots go at their planned instants (a salvo: several, across the clock bound), inside the limits.
-    const shots = shotsAt.map(async (at, index) => {
+    const shots = shotsAt.map(async (at) => {
       const slot = reserveAll([this.targetLimiter, run.limiter], at);
+      // Everything that can be done before the instant is done before it: the request is rendered now.
+      const prepared = this.prepareEarly ? this.prepare(run) : null;
       await this.scheduler.at(slot);
       // A shot planned before the target said "wait" is dropped rather than sent inside that wait.
       if (this.stopped(run) || this.deps.clock.nowMs() < run.notBeforeMs) return;
-      const isFirst = index === 0;
-      await this.attempt(run, slot, isFirst ? at : slot);
+      await this.attempt(run, at, prepared);
     });
     await Promise.all(shots);
     while (!this.stopped(run)) {
       const slot = reserveAll([this.targetLimiter, run.limiter], this.deps.clock.nowMs());
       await sleep(slot - this.deps.clock.nowMs(), this.stop.signal);
       if (this.stopped(run)) break;
-      await this.attempt(run, slot, slot);
+      await this.attempt(run, slot, null);
     }
   }
 
+  private prepare(run: AccountRun): PreparedRequest {
+    return renderRequest(this.deps.profile.book.request, this.context(run), this.deps.profile.auth.header);
+  }
+
   private context(run: AccountRun): TemplateContext {
-    const tokens = this.deps.sessions.tokens(run.account.id);
+    const { tokens } = run;
     return {
       'account.id': run.account.id,
       'account.username': run.account.username,
@@ -310,11 +346,11 @@ export class CampaignRunner {
     return false;
   }
 
-  private async attempt(run: AccountRun, plannedLocalMs: number, _slot: number): Promise<void> {
+  private async attempt(run: AccountRun, plannedLocalMs: number, prepared: PreparedRequest | null): Promise<void> {
     const { deps } = this;
     if (deps.clock.nowMs() < run.notBeforeMs) await sleep(run.notBeforeMs - deps.clock.nowMs(), this.stop.signal);
     if (this.stopped(run)) return;
-    if (!(await this.ensureCaptcha(run))) {
+    if (prepared === null && !(await this.ensureCaptcha(run))) {
       await sleep(
         backoffMs(run.retry, deps.profile.retry.baseMs, deps.profile.retry.maxMs, this.random),
         this.stop.signal,
@@ -446,6 +482,7 @@ export class CampaignRunner {
         run.recoveries += 1;
         try {
           await deps.sessions.recoverFromUnauthorized(run.account.id);
+          run.tokens = deps.sessions.tokens(run.account.id);
         } catch {
           run.done = true;
           run.outcome = 'unauthorized';

@@ -42,17 +42,15 @@ export class OperatorCaptchaSolver implements CaptchaSolver {
         () => finish(new TminusError('CAPTCHA_UNANSWERED', 'the captcha expired before it was answered')),
         Math.max(1, challenge.expiresAtMs - Date.now()),
       );
+      const onAbort = (): void => finish(new TminusError('CAPTCHA_UNANSWERED', 'the campaign stopped'));
       const finish = (error: Error | null, answer?: string): void => {
         clearTimeout(timeout);
+        context.signal?.removeEventListener('abort', onAbort);
         this.waiting.delete(requestId);
         if (error) reject(error);
         else resolve({ answer: answer!, confidence: null, by: 'operator' });
       };
-      context.signal?.addEventListener(
-        'abort',
-        () => finish(new TminusError('CAPTCHA_UNANSWERED', 'the campaign stopped')),
-        { once: true },
-      );
+      context.signal?.addEventListener('abort', onAbort, { once: true });
       this.waiting.set(requestId, { resolve: (answer) => finish(null, answer), reject: (error) => finish(error) });
       this.bus.emit('captcha/needed', {
         requestId,

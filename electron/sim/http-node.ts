@@ -72,6 +72,9 @@ export class HttpNode {
   }
 
   private receive(request: IncomingMessage, response: ServerResponse): void {
+    // The instant the request reached this node, before any queueing in this process: a busy simulator must not
+    // make a punctual client look late.
+    const receivedTrueMs = this.service().clock.nowTrueMs();
     const chunks: Buffer[] = [];
     let size = 0;
     request.on('data', (chunk: Buffer) => {
@@ -118,15 +121,17 @@ export class HttpNode {
             ? clientHeader
             : (request.socket.remoteAddress ?? '?'),
       };
+      // The modelled network: the request arrives outMs after it reached the machine.
       const outMs = this.delay('out');
-      if (outMs > 0) setTimeout(() => this.process(simRequest, response), outMs);
-      else this.process(simRequest, response);
+      const arrivalTrueMs = receivedTrueMs + outMs;
+      // Always deferred, so that requests arriving together are all stamped before any of them is processed.
+      if (outMs > 0) setTimeout(() => this.process(simRequest, response, arrivalTrueMs), outMs);
+      else setImmediate(() => this.process(simRequest, response, arrivalTrueMs));
     });
   }
 
-  private process(request: SimRequest, response: ServerResponse): void {
+  private process(request: SimRequest, response: ServerResponse, trueMs: number): void {
     const service = this.service();
-    const trueMs = service.clock.nowTrueMs();
     const { faults } = this.config;
     // Faults are drawn in a fixed order so a seed always gives the same sequence.
     if (this.random.chance(faults.resetRate)) {

@@ -25,6 +25,8 @@ export interface SimulatorStats {
   driftPpm: number;
   items: Array<{ id: string; name: string; stock: number; remaining: number; openAtServerMs: number }>;
   orders: number;
+  /** Distinct accounts holding at least one order. */
+  accountsWithOrders: number;
   requests: number;
   codes: Record<string, number>;
   bans: number;
@@ -114,6 +116,7 @@ export class Simulator {
         openAtServerMs,
       })),
       orders: service.inventory.allOrders().length,
+      accountsWithOrders: new Set(service.inventory.allOrders().map((order) => order.account)).size,
       requests: [...service.counters.values()].reduce((sum, n) => sum + n, 0),
       codes: Object.fromEntries(service.counters),
       bans: service.risk.bans,

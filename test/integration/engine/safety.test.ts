@@ -4,7 +4,6 @@ import { validateProfile } from '../../../electron/targets';
 import { simulatorProfileText } from '../../helpers/simulator-profile';
 import { idempotencyKey } from '../../../electron/engine';
 
-
 let fixture: EngineFixture | undefined;
 afterEach(async () => {
   await fixture?.close();
@@ -16,9 +15,17 @@ describe('never twice', () => {
     fixture = createEngineFixture();
     await fixture.start({ items: [{ id: 'T1', name: 'T', stock: 10, opensAt: 'in 2500ms' }], accounts: { count: 3 } });
     const sim = fixture.app.sim.current()!;
-    const campaign = fixture.app.engine.create({ name: 'crash', target: 'simulator', item: 'T1', opensAt: 'item', accounts: { count: 3 }, limits: { maxDurationMs: 600 } });
+    const campaign = fixture.app.engine.create({
+      name: 'crash',
+      target: 'simulator',
+      item: 'T1',
+      opensAt: 'item',
+      accounts: { count: 3 },
+      limits: { maxDurationMs: 600 },
+    });
     const { done } = fixture.app.engine.arm(campaign.id);
-    while (fixture.app.engine.get(campaign.id).state !== 'firing') await new Promise((resolve) => setTimeout(resolve, 20));
+    while (fixture.app.engine.get(campaign.id).state !== 'firing')
+      await new Promise((resolve) => setTimeout(resolve, 20));
     // From now on every answer is lost on the way back: the bookings commit, the client never hears of them.
     sim.setFaults('all', { dropResponseRate: 1 });
     const summary = await done;
@@ -33,7 +40,12 @@ describe('never twice', () => {
     expect(fixture.app.engine.get(campaign.id).state).toBe('interrupted');
     const successes = fixture.app.attempts.page(campaign.id, 1000, 0).filter((a) => a.outcome === 'success');
     expect(successes.map((a) => a.errorCode)).toEqual(['RECONCILED', 'RECONCILED', 'RECONCILED']);
-    expect(successes.map((a) => a.orderId).sort()).toEqual(sim.service.inventory.allOrders().map((o) => o.orderId).sort());
+    expect(successes.map((a) => a.orderId).sort()).toEqual(
+      sim.service.inventory
+        .allOrders()
+        .map((o) => o.orderId)
+        .sort(),
+    );
     expect(sim.arrivals().filter((a) => a.route.endsWith('/book'))).toHaveLength(booksBefore); // looked up, not re-booked
     expect(sim.service.inventory.allOrders()).toHaveLength(3);
     expect(await fixture.app.engine.reconcileInterrupted()).toEqual([]);
@@ -43,7 +55,12 @@ describe('never twice', () => {
     expect(idempotencyKey('c1', 7, 'T1')).toBe(idempotencyKey('c1', 7, 'T1'));
     expect(idempotencyKey('c1', 7, 'T1')).not.toBe(idempotencyKey('c1', 8, 'T1'));
     fixture = createEngineFixture();
-    await fixture.start({ items: [{ id: 'T1', name: 'T', stock: 5, opensAt: 'in 2500ms' }], accounts: { count: 1 }, nodes: { faults: { errorRate: 0.5 } }, seed: 3 });
+    await fixture.start({
+      items: [{ id: 'T1', name: 'T', stock: 5, opensAt: 'in 2500ms' }],
+      accounts: { count: 1 },
+      nodes: { faults: { errorRate: 0.5 } },
+      seed: 3,
+    });
     const summary = await fixture.run({ item: 'T1', accounts: { count: 1 } });
     const keys = new Set(fixture.app.attempts.page(summary.id, 1000, 0).map((a) => a.idempotencyKey));
     expect(keys.size).toBe(1);
@@ -52,7 +69,9 @@ describe('never twice', () => {
 
 describe('profiles are checked before anything is sent', () => {
   it('refuses a malformed profile with the path and line of every problem', () => {
-    const text = simulatorProfileText().replace('targetRatePerSec: 400', 'targetRatePerSec: -5').replace('outcome: soldOut', 'outcome: gone');
+    const text = simulatorProfileText()
+      .replace('targetRatePerSec: 400', 'targetRatePerSec: -5')
+      .replace('outcome: soldOut', 'outcome: gone');
     const result = validateProfile(text);
     expect(result.ok).toBe(false);
     const messages = !result.ok ? result.problems.map((p) => p.message) : [];
@@ -63,20 +82,28 @@ describe('profiles are checked before anything is sent', () => {
   it('refuses an unknown template variable and a bad JMESPath expression, naming where they are', () => {
     const text = simulatorProfileText()
       .replace("'{{attempt.key}}' }", "'{{attempt.nonce}}' }")
-      .replace("when: \"code == 'SOLD_OUT'\"", 'when: "code == "');
+      .replace('when: "code == \'SOLD_OUT\'"', 'when: "code == "');
     const result = validateProfile(text);
     expect(result.ok).toBe(false);
     const problems = !result.ok ? result.problems : [];
-    expect(problems.find((p) => p.path === 'book.request.headers.Idempotency-Key')?.message).toMatch(/unknown template variable \{\{attempt\.nonce\}\}.*line \d+/);
+    expect(problems.find((p) => p.path === 'book.request.headers.Idempotency-Key')?.message).toMatch(
+      /unknown template variable \{\{attempt\.nonce\}\}.*line \d+/,
+    );
     expect(problems.find((p) => p.path === 'outcomes.1.when')?.message).toMatch(/not a JMESPath expression/);
   });
 
   it('a campaign on a target with a broken profile fails before any request reaches it', async () => {
     fixture = createEngineFixture();
     await fixture.start({ items: [{ id: 'T1', name: 'T', stock: 1, opensAt: 'in 5s' }], accounts: { count: 1 } });
-    fixture.addTarget('broken', (text) => text.replace("'{{tokens.access}}'", "'{{tokens.secret}}'").replace("'Bearer {{tokens.access}}'", "'Bearer {{tokens.secret}}'"));
+    fixture.addTarget('broken', (text) =>
+      text
+        .replace("'{{tokens.access}}'", "'{{tokens.secret}}'")
+        .replace("'Bearer {{tokens.access}}'", "'Bearer {{tokens.secret}}'"),
+    );
     const before = fixture.app.sim.current()!.arrivals().length;
-    expect(() => fixture!.app.engine.create({ name: 'x', target: 'broken', item: 'T1', opensAt: 'item', accounts: { count: 1 } })).toThrow(/unknown template variable \{\{tokens\.secret\}\}/);
+    expect(() =>
+      fixture!.app.engine.create({ name: 'x', target: 'broken', item: 'T1', opensAt: 'item', accounts: { count: 1 } }),
+    ).toThrow(/unknown template variable \{\{tokens\.secret\}\}/);
     expect(fixture.app.sim.current()!.arrivals().length).toBe(before);
   });
 });
@@ -86,7 +113,14 @@ describe('cancel', () => {
     fixture = createEngineFixture();
     await fixture.start({ items: [{ id: 'T1', name: 'T', stock: 5, opensAt: 'in 2500ms' }], accounts: { count: 4 } });
     // Fired 1.5 s early: the accounts keep getting notOpen until cancelled.
-    const campaign = fixture.app.engine.create({ name: 'c', target: 'simulator', item: 'T1', opensAt: 'item', accounts: { count: 4 }, strategy: { kind: 'single', leadMs: 1_500 } });
+    const campaign = fixture.app.engine.create({
+      name: 'c',
+      target: 'simulator',
+      item: 'T1',
+      opensAt: 'item',
+      accounts: { count: 4 },
+      strategy: { kind: 'single', leadMs: 1_500 },
+    });
     const { done } = fixture.app.engine.arm(campaign.id);
     await new Promise((resolve) => setTimeout(resolve, 1_600));
     expect(fixture.app.engine.get(campaign.id).state).toBe('firing');

@@ -107,7 +107,9 @@ describe('classifier', () => {
   });
 
   it('extracts the order id and the error code', () => {
-    expect(classify(answer(201, { code: 'BOOKED', orderId: 'O7' }), matchers, 'code')).toMatchObject({ extracted: { orderId: 'O7' } });
+    expect(classify(answer(201, { code: 'BOOKED', orderId: 'O7' }), matchers, 'code')).toMatchObject({
+      extracted: { orderId: 'O7' },
+    });
     expect(classify(answer(409, { code: 'SOLD_OUT' }), matchers, 'code').errorCode).toBe('SOLD_OUT');
   });
 });
@@ -115,7 +117,10 @@ describe('classifier', () => {
 describe('templates', () => {
   it('renders variables and keeps a whole-placeholder value typed', () => {
     expect(renderTemplate('/api/items/{{campaign.item}}/book', { 'campaign.item': 'T1' })).toBe('/api/items/T1/book');
-    expect(renderJson({ at: '{{now.serverMs}}', note: 'at {{now.serverMs}}' }, { 'now.serverMs': 5 })).toEqual({ at: 5, note: 'at 5' });
+    expect(renderJson({ at: '{{now.serverMs}}', note: 'at {{now.serverMs}}' }, { 'now.serverMs': 5 })).toEqual({
+      at: 5,
+      note: 'at 5',
+    });
     expect(unknownVariables('{{account.username}} {{account.nickname}}')).toEqual(['account.nickname']);
   });
 });

@@ -1,0 +1,151 @@
+// `tminus run CAMPAIGN.yaml`: a campaign headless, start to end, with a summary. When the campaign targets the
+// built-in simulator, `run` starts it (with the campaign's scenario) and signs its accounts in.
+import { existsSync, readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { createApp } from '../app';
+import { parseValidatedDocument, describeProblems } from '../common/validated-document';
+import { CampaignSpecSchema, type CampaignSpec, type RunSummary } from '../engine';
+import { loadProfileFile } from '../targets';
+import { loadScenarioFile, accountPassword, accountUsername } from '../sim';
+import { resourcesDir } from '../platform/resources-dir';
+import { TminusError } from '../errors';
+import { dataDirFrom, type GlobalOptions } from './global-options';
+import { join } from 'node:path';
+
+function loadCampaign(file: string): CampaignSpec {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new TminusError(
+      'CAMPAIGN_INVALID',
+      `cannot read campaign ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
+  }
+  const result = parseValidatedDocument(text, CampaignSpecSchema);
+  if (!result.ok)
+    throw new TminusError('CAMPAIGN_INVALID', `${file} is not a valid campaign:\n${describeProblems(result.problems)}`);
+  return result.value;
+}
+
+function scenarioFile(name: string): string {
+  if (existsSync(name)) return name;
+  const shipped = join(resourcesDir(), 'scenarios', `${name}.yaml`);
+  if (existsSync(shipped)) return shipped;
+  throw new TminusError('CAMPAIGN_INVALID', `simulator.scenario: '${name}' is neither a file nor a shipped scenario`);
+}
+
+const quantile = (values: number[], q: number): number | null => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length === 0 ? null : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+};
+
+export function registerRunCommand(program: Command): void {
+  program
+    .command('run <campaign>')
+    .description('run a campaign headless and print its summary (starts the built-in simulator when targeted)')
+    .option('--target <profile>', "target profile file (its id must be the campaign's target)")
+    .option('--accounts <csv>', 'import these accounts into the target first (existing ones are skipped)')
+    .option('--json', 'print the summary as JSON')
+    .action(async (file: string, flags: { target?: string; accounts?: string; json?: boolean }, command: Command) => {
+      const spec = loadCampaign(file);
+      const app = createApp({ dataDir: dataDirFrom(command.optsWithGlobals<GlobalOptions>()) });
+      const say = (line: string): void => {
+        if (!flags.json) process.stderr.write(`${line}\n`);
+      };
+      try {
+        if (flags.target) {
+          const profile = loadProfileFile(flags.target);
+          if (profile.id !== spec.target) {
+            throw new TminusError(
+              'CAMPAIGN_INVALID',
+              `target: the campaign names '${spec.target}' but ${flags.target} is '${profile.id}'`,
+            );
+          }
+          app.targets.upsert(
+            {
+              id: profile.id,
+              name: profile.name,
+              profileText: readFileSync(flags.target, 'utf8'),
+              profileFormat: 'yaml',
+              builtin: profile.builtin,
+            },
+            Date.now(),
+          );
+        }
+        const profile = app.engine.profile(spec.target);
+        if (profile.builtin) {
+          const scenario = loadScenarioFile(scenarioFile(spec.simulator?.scenario ?? 'default'));
+          await app.sim.startScenario(scenario);
+          say(`simulator "${scenario.name}" running: ${app.sim.current()!.urls.join(' ')}`);
+          if (!flags.accounts && app.accounts.list(spec.target).length < spec.accounts.count) {
+            const rows = ['username,password'];
+            for (let index = 0; index < scenario.accounts.count; index += 1)
+              rows.push(`${accountUsername(scenario, index)},${accountPassword(scenario, index)}`);
+            const report = app.accounts.importCsv(spec.target, Buffer.from(rows.join('\n')), { dryRun: false });
+            say(`imported ${report.imported} simulator accounts`);
+          }
+        }
+        if (flags.accounts) {
+          const report = app.accounts.importCsv(spec.target, readFileSync(flags.accounts), { dryRun: false });
+          if (!report.ok) {
+            for (const problem of report.problems)
+              console.error(
+                `${flags.accounts}: row ${problem.row}${problem.column ? `, column ${problem.column}` : ''}: ${problem.reason}`,
+              );
+            throw new TminusError(
+              'IMPORT_INVALID',
+              `nothing imported from ${flags.accounts}; the campaign was not run`,
+            );
+          }
+          say(`imported ${report.imported} accounts (${report.alreadyImported.length} already there)`);
+        }
+        for (const result of await app.engine.reconcileInterrupted()) {
+          say(`reconciled interrupted campaign ${result.campaignId}: ${result.found} booking(s) found`);
+        }
+        const campaign = app.engine.create(spec);
+        say(`campaign ${campaign.id}: opens ${new Date(campaign.openAtServerMs).toISOString()} (server time)`);
+        app.bus.on('campaign/state', (event) => say(`  ${event.state}`));
+        const summary: RunSummary = await app.engine.run(campaign.id);
+        const sim = app.sim.current();
+        let arrival: { p50Ms: number | null; p99Ms: number | null } | null = null;
+        if (sim) {
+          const first = new Map<string, number>();
+          for (const a of sim.arrivals())
+            if (a.route.endsWith('/book') && a.account && !first.has(a.account))
+              first.set(a.account, a.serverMs - summary.openAtServerMs);
+          arrival = { p50Ms: quantile([...first.values()], 0.5), p99Ms: quantile([...first.values()], 0.99) };
+        }
+        if (flags.json) {
+          console.log(JSON.stringify({ ...summary, arrival }, null, 2));
+        } else {
+          const fmt = (ms: number | null): string => (ms === null ? '—' : `${ms.toFixed(2)} ms`);
+          console.log(`${spec.name}: ${summary.state}`);
+          console.log(
+            `  successes       ${summary.successes} of ${summary.accounts} accounts${summary.soldOut ? ' (sold out)' : ''}`,
+          );
+          console.log(
+            `  attempts        ${summary.attempts}: ${Object.entries(summary.byOutcome)
+              .map(([k, v]) => `${k} ${v}`)
+              .join(', ')}`,
+          );
+          console.log(`  first success   ${fmt(summary.firstSuccessMs)} after the open instant`);
+          console.log(`  clock           offset ${summary.offsetMs.toFixed(2)} ms ± ${summary.boundMs.toFixed(2)} ms`);
+          console.log(
+            `  fire precision  send − planned p50 ${fmt(summary.fire.p50Ms)}, p99 ${fmt(summary.fire.p99Ms)}`,
+          );
+          if (arrival)
+            console.log(
+              `  server arrival  first request − open instant p50 ${fmt(arrival.p50Ms)}, p99 ${fmt(arrival.p99Ms)}`,
+            );
+          if (summary.observedOpenAtServerMs !== null)
+            console.log(
+              `  observed open   ${fmt(summary.observedOpenAtServerMs - summary.openAtServerMs)} from the nominal instant`,
+            );
+        }
+        if (summary.state !== 'completed') process.exitCode = 1;
+      } finally {
+        await app.close();
+      }
+    });
+}

@@ -1,0 +1,270 @@
+// `tminus bench fire|burst|rush`: the engine against the simulator (in a child process), next to the baseline client
+// in the same run. The simulator's arrival log is the ground truth.
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import type { ScenarioInput } from '../../electron/sim';
+import { createProgress } from '../../electron/cli/progress';
+import { emitResult, markdownTable, round, type BenchOptions } from './bench-output';
+import { firstArrivalOffsets, quantile, runBaseline, startHarness, type Harness } from './engine-harness';
+
+const accountsCsvCount = (n: number): number => n;
+
+async function runOurs(harness: Harness, itemId: string, accounts: number, maxDurationMs: number) {
+  const openAtServerMs = await harness.itemOpenAtServerMs(itemId);
+  const campaign = harness.app.engine.create({
+    name: 'bench',
+    target: harness.targetId,
+    item: itemId,
+    opensAt: openAtServerMs,
+    accounts: { count: accounts },
+    limits: { maxDurationMs },
+  });
+  const summary = await harness.app.engine.run(campaign.id);
+  return { summary, openAtServerMs };
+}
+
+function fireFigures(offsets: number[]): { p50Ms: number; p99Ms: number } {
+  return { p50Ms: round(quantile(offsets, 0.5), 2), p99Ms: round(quantile(offsets.map(Math.abs), 0.99), 2) };
+}
+
+export async function runFireBench(options: BenchOptions): Promise<void> {
+  const accounts = options.quick ? 50 : 200;
+  const progress = createProgress(2);
+  const scenario = (opensIn: string): ScenarioInput => ({
+    name: 'bench-fire',
+    seed: 3,
+    clock: { skewMs: 1500 },
+    items: [{ id: 'F', name: 'fire', stock: 1_000_000, perAccountLimit: 1_000, opensAt: opensIn }],
+    accounts: { count: accounts },
+    nodes: { count: 2, latency: { baseMs: 10, jitterMs: 5 } },
+    ntp: { enabled: false },
+  });
+  const harness = await startHarness(options.cliScript, scenario('in 12s'), accountsCsvCount(accounts));
+  try {
+    progress.step(`ours: ${accounts} accounts, server clock +1500 ms, latency 10 ± 5 ms`);
+    const ours = await runOurs(harness, 'F', accounts, 2_000);
+    const oursOffsets = firstArrivalOffsets(await harness.arrivals(), ours.openAtServerMs);
+    progress.step('baseline: setTimeout to the open instant on the local clock');
+    await harness.reset(scenario('in 5s'));
+    const open = await harness.itemOpenAtServerMs('F');
+    await runBaseline({ urls: harness.sim.urls, accounts, itemId: 'F', openAtServerMs: open, maxDurationMs: 3_000 });
+    const baseOffsets = firstArrivalOffsets(await harness.arrivals(), open);
+    progress.done();
+    const a = fireFigures(oursOffsets);
+    const b = fireFigures(baseOffsets);
+    const left = ours.summary.fire;
+    const table = markdownTable(
+      [
+        'fire: server arrival − open instant',
+        'accounts',
+        'p50 ms',
+        '|p99| ms',
+        'left the client: send − planned p50 / p99 ms',
+      ],
+      [
+        [
+          'tminus (offset + RTT/2 corrected, fine wait)',
+          oursOffsets.length,
+          a.p50Ms,
+          a.p99Ms,
+          `${round(left.p50Ms ?? NaN, 2)} / ${round(left.p99Ms ?? NaN, 2)}`,
+        ],
+        ['baseline (setTimeout on the local clock)', baseOffsets.length, b.p50Ms, b.p99Ms, '—'],
+      ],
+    );
+    emitResult(options, table, {
+      fire: a,
+      baseline: { fire: b },
+      goal: { p50AbsMs: 2, p99Ms: 10, met: Math.abs(a.p50Ms) <= 2 && a.p99Ms <= 10 },
+    });
+  } finally {
+    await harness.close();
+  }
+}
+
+/**
+ * When each book request's headers went out on its socket (undici's `undici:client:sendHeaders`): the moment a
+ * request is on the wire, for our client and the baseline alike (both send with undici).
+ */
+async function recordWireTimes<T>(work: () => Promise<T>): Promise<{ result: T; wireMs: number[] }> {
+  const wireMs: number[] = [];
+  const listener = (message: unknown): void => {
+    const { request } = message as { request: { path: string } };
+    if (request.path.endsWith('/book')) wireMs.push(performance.now());
+  };
+  subscribe('undici:client:sendHeaders', listener);
+  try {
+    return { result: await work(), wireMs };
+  } finally {
+    unsubscribe('undici:client:sendHeaders', listener);
+  }
+}
+
+export async function runBurstBench(options: BenchOptions): Promise<void> {
+  const accounts = options.quick ? 300 : 1_000;
+  const progress = createProgress(2);
+  const scenario = (opensIn: string): ScenarioInput => ({
+    name: 'bench-burst',
+    items: [{ id: 'B', name: 'burst', stock: 1_000_000, perAccountLimit: 1_000, opensAt: opensIn }],
+    accounts: { count: accounts },
+    nodes: { count: 1 },
+    riskControl: { enabled: false },
+    ntp: { enabled: false },
+  });
+  // This benchmark's target declares room for the whole burst at once.
+  const limits =
+    'limits:\n  targetRatePerSec: 20000\n  targetBurst: 5000\n  accountRatePerSec: 2\n  accountBurst: 3\n  concurrency: 1024\n  timeoutMs: 5000\n';
+  const harness = await startHarness(options.cliScript, scenario('in 14s'), accounts, limits);
+  try {
+    progress.step(`ours: ${accounts} accounts due at one instant`);
+    const ours = await recordWireTimes(() => runOurs(harness, 'B', accounts, 3_000));
+    const oursArrivals = firstArrivalOffsets(await harness.arrivals(), ours.result.openAtServerMs);
+    progress.step(`baseline: ${accounts} setTimeouts to one instant`);
+    await harness.reset(scenario('in 8s'));
+    const open = await harness.itemOpenAtServerMs('B');
+    const base = await recordWireTimes(() =>
+      runBaseline({ urls: harness.sim.urls, accounts, itemId: 'B', openAtServerMs: open, maxDurationMs: 3_000 }),
+    );
+    const baseArrivals = firstArrivalOffsets(await harness.arrivals(), open);
+    progress.done();
+    const spread = (values: number[]): number => round(Math.max(...values) - Math.min(...values), 2);
+    // The first `accounts` requests on the wire are the burst; later ones are retries.
+    const a = {
+      spreadMs: spread(ours.wireMs.slice(0, accounts)),
+      requests: Math.min(accounts, ours.wireMs.length),
+      serverSpreadMs: spread(oursArrivals),
+    };
+    const b = {
+      spreadMs: spread(base.wireMs.slice(0, accounts)),
+      requests: Math.min(accounts, base.wireMs.length),
+      serverSpreadMs: spread(baseArrivals),
+    };
+    const table = markdownTable(
+      ['burst: one instant, first → last request', 'requests', 'on the wire ms', 'handled by the simulator ms'],
+      [
+        ['tminus (one fine wait, released together)', a.requests, a.spreadMs, a.serverSpreadMs],
+        ['baseline (one setTimeout per account)', b.requests, b.spreadMs, b.serverSpreadMs],
+      ],
+    );
+    emitResult(options, table, { burst: a, baseline: { burst: b }, goal: { spreadMs: 20, met: a.spreadMs <= 20 } });
+  } finally {
+    await harness.close();
+  }
+}
+
+interface RushFigures {
+  successRate: number;
+  successes: number;
+  duplicates: number;
+  overBudget: number;
+  rateLimited: number;
+  bans: number;
+  firstSuccessMs: number | null;
+}
+
+/** Requests beyond rate × 1 s + burst inside any 1-second window, per account and for the whole target. */
+function overBudget(times: number[], ratePerSec: number, burst: number): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let over = 0;
+  let start = 0;
+  for (let end = 0; end < sorted.length; end += 1) {
+    while (sorted[end]! - sorted[start]! >= 1_000) start += 1;
+    if (end - start + 1 > ratePerSec + burst) over += 1;
+  }
+  return over;
+}
+
+export async function runRushBench(options: BenchOptions): Promise<void> {
+  const accounts = options.quick ? 300 : 1_000;
+  const stock = Math.round(accounts * 0.3);
+  const progress = createProgress(2);
+  const scenario = (opensIn: string): ScenarioInput => ({
+    name: 'bench-rush',
+    seed: 9,
+    clock: { skewMs: -700 },
+    items: [{ id: 'R', name: 'rush', stock, perAccountLimit: 1, opensAt: opensIn }],
+    accounts: { count: accounts },
+    nodes: { count: 3, latency: { baseMs: 5, jitterMs: 3 }, faults: { errorRate: 0.05, resetRate: 0.02 } },
+    tokens: { accessTtlMs: 6_000, refreshTtlMs: 600_000 },
+    limits: { perAccount: { ratePerSec: 1, burst: 1 }, perClient: { ratePerSec: 3000, burst: 3000 } },
+    riskControl: { enabled: true, violationsBeforeBan: 3, banMs: 60_000 },
+    ntp: { enabled: false },
+  });
+  const limits =
+    'limits:\n  targetRatePerSec: 2500\n  targetBurst: 2500\n  accountRatePerSec: 2\n  accountBurst: 2\n  concurrency: 1024\n  timeoutMs: 3000\n';
+  const harness = await startHarness(options.cliScript, scenario('in 16s'), accounts, limits);
+  const figures = async (openAtServerMs: number, firstSuccessMs: number | null): Promise<RushFigures> => {
+    const arrivals = (await harness.arrivals()).filter((a) => a.route.endsWith('/book'));
+    const stats = await harness.stats();
+    const perAccount = new Map<string, number[]>();
+    for (const a of arrivals)
+      if (a.account) perAccount.set(a.account, [...(perAccount.get(a.account) ?? []), a.trueMs]);
+    const over =
+      [...perAccount.values()].reduce((sum, times) => sum + overBudget(times, 2, 2), 0) +
+      overBudget(
+        arrivals.map((a) => a.trueMs),
+        2500,
+        2500,
+      );
+    void openAtServerMs;
+    return {
+      successRate: round(stats.accountsWithOrders / stock, 4),
+      successes: stats.accountsWithOrders,
+      duplicates: stats.orders - stats.accountsWithOrders,
+      overBudget: over,
+      rateLimited: arrivals.filter((a) => a.status === 429 || a.status === 503).length,
+      bans: stats.bans,
+      firstSuccessMs: firstSuccessMs === null ? null : round(firstSuccessMs, 2),
+    };
+  };
+  try {
+    progress.step(
+      `ours: ${accounts} accounts for ${stock} units, 5% 5xx, 2% resets, 1 req/s per account at the server`,
+    );
+    const ours = await runOurs(harness, 'R', accounts, 8_000);
+    const a = await figures(ours.openAtServerMs, ours.summary.firstSuccessMs);
+    progress.step('baseline: retry every 100 ms, Retry-After ignored');
+    await harness.reset(scenario('in 9s'));
+    const open = await harness.itemOpenAtServerMs('R');
+    const baseline = await runBaseline({
+      urls: harness.sim.urls,
+      accounts,
+      itemId: 'R',
+      openAtServerMs: open,
+      maxDurationMs: 8_000,
+    });
+    // The baseline reads no server time: its first success is measured on the local clock against the open instant.
+    const b = await figures(
+      open,
+      baseline.firstSuccessLocalMs === null ? null : baseline.firstSuccessLocalMs - (open - 700),
+    );
+    progress.done();
+    const row = (name: string, f: RushFigures): Array<string | number> => [
+      name,
+      `${round(f.successRate * 100, 1)}% (${f.successes}/${stock})`,
+      f.duplicates,
+      f.overBudget,
+      f.rateLimited,
+      f.bans,
+      f.firstSuccessMs ?? '—',
+    ];
+    const table = markdownTable(
+      [
+        'rush',
+        'success vs achievable',
+        'duplicates',
+        'over budget',
+        '429/503 received',
+        'RISK_CONTROL bans',
+        'first success ms',
+      ],
+      [row('tminus', a), row('baseline', b)],
+    );
+    emitResult(options, table, {
+      rush: a,
+      baseline: { rush: b },
+      goal: { duplicates: 0, overBudget: 0, bans: 0, met: a.duplicates === 0 && a.overBudget === 0 && a.bans === 0 },
+    });
+  } finally {
+    await harness.close();
+  }
+}
