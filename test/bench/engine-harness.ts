@@ -34,7 +34,7 @@ export async function startHarness(
   const profileText = readFileSync(join(resourcesDir(), 'profiles', 'simulator.yaml'), 'utf8')
     .replace(/^id: simulator$/m, `id: ${targetId}`)
     .replace(/^builtin: true$/m, `builtin: false\nendpoints:\n${sim.urls.map((url) => `  - ${url}`).join('\n')}`)
-    .replace(/^limits:\n(  .*\n)+/m, limits ?? '$&');
+    .replace(/^limits:\n( {2}.*\n)+/m, limits ?? '$&');
   app.targets.upsert(
     { id: targetId, name: 'benchmark simulator', profileText, profileFormat: 'yaml', builtin: false },
     Date.now(),
