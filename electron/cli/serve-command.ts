@@ -29,6 +29,11 @@ export function registerServeCommand(program: Command): void {
         onInternalError: (call, error) => console.error(`tminus: ${call} failed:`, error),
       });
       app.health.start();
+      // Campaigns a crash left running are marked interrupted and their bookings looked up, not repeated.
+      void app.engine.reconcileInterrupted().then((results) => {
+        for (const result of results)
+          console.log(`reconciled interrupted campaign ${result.campaignId}: ${result.found} booking(s) found`);
+      });
       const server = await startConsoleServer({ router: app.router, bus: app.bus, staticDir, port: options.port });
       console.log(`Tminus console: ${server.url}`);
       console.log(`data directory: ${app.dataDir}`);

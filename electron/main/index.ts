@@ -53,6 +53,7 @@ void app.whenReady().then(() => {
     onInternalError: (call, error) => console.error(`${call} failed:`, error),
   });
   tminus.health.start();
+  void tminus.engine.reconcileInterrupted();
   bindIpcMain(ipcMain, tminus.router, tminus.bus, isOwnPage);
   createWindow();
   app.on('activate', () => {

@@ -189,3 +189,48 @@ describe('tminus clock probe', () => {
     expect(fieldOnly.stderr).toMatch(/--field and --date-header need --http URL/);
   });
 });
+
+describe('tminus run', () => {
+  it('runs a campaign against the built-in simulator it starts itself, and prints a JSON summary', () => {
+    const temp = makeTempDir();
+    writeFileSync(
+      `${temp.dir}/scenario.yaml`,
+      'name: quick\nclock: { skewMs: 800 }\nitems:\n  - { id: Q1, name: Quick, stock: 3, opensAt: in 4s }\naccounts: { count: 6 }\n',
+    );
+    writeFileSync(
+      `${temp.dir}/campaign.yaml`,
+      `name: quick\ntarget: simulator\nitem: Q1\nopensAt: item\naccounts: { count: 5 }\nlimits: { maxDurationMs: 3000 }\nsimulator: { scenario: ${temp.dir}/scenario.yaml }\n`,
+    );
+    const result = spawnSync(
+      process.execPath,
+      [BIN, 'run', `${temp.dir}/campaign.yaml`, '--json', '--data-dir', `${temp.dir}/data`],
+      {
+        encoding: 'utf8',
+        timeout: 40_000,
+      },
+    );
+    temp.remove();
+    expect(result.status, result.stderr).toBe(0);
+    const summary = JSON.parse(result.stdout) as {
+      state: string;
+      successes: number;
+      soldOut: boolean;
+      offsetMs: number;
+    };
+    expect(summary).toMatchObject({ state: 'completed', successes: 3, soldOut: true });
+    expect(Math.abs(summary.offsetMs - 800)).toBeLessThan(10);
+  }, 45_000);
+
+  it('refuses a campaign file with a bad field, naming it and its line, before anything runs', () => {
+    const temp = makeTempDir();
+    writeFileSync(
+      `${temp.dir}/bad.yaml`,
+      'name: x\ntarget: simulator\nitem: T\nopensAt: tomorrow\naccounts: { count: 0 }\n',
+    );
+    const result = run('run', `${temp.dir}/bad.yaml`, '--data-dir', `${temp.dir}/data`);
+    temp.remove();
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/opensAt: .*line 4/);
+    expect(result.stderr).toMatch(/accounts\.count: .*line 5/);
+  });
+});

@@ -108,6 +108,31 @@ describe('profiles are checked before anything is sent', () => {
   });
 });
 
+describe('campaign limits', () => {
+  it('refuses a campaign that asks for more than the target allows, naming the field', async () => {
+    fixture = createEngineFixture();
+    await fixture.start({ items: [{ id: 'T1', name: 'T', stock: 1, opensAt: 'in 5s' }], accounts: { count: 1 } });
+    expect(() =>
+      fixture!.app.engine.create({
+        name: 'x',
+        target: 'simulator',
+        item: 'T1',
+        opensAt: 'item',
+        accounts: { count: 1 },
+        limits: { targetRatePerSec: 9_999 },
+      }),
+    ).toThrow('limits.targetRatePerSec: 9999 is more than the target allows (400/s)');
+    const reply = await fixture.app.router.dispatch('campaigns/create', {
+      name: 'x',
+      target: 'simulator',
+      item: 'T1',
+      opensAt: 'item',
+      accounts: { count: 0 },
+    });
+    expect(reply).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', issues: [{ path: 'accounts.count' }] } });
+  });
+});
+
 describe('cancel', () => {
   it('stops a firing campaign, records nothing more, and releases its leases', async () => {
     fixture = createEngineFixture();
