@@ -24,6 +24,7 @@ import { keyFileSealer, loadOrCreateKey, SecretBox, type Sealer } from './secret
 import { AccountsService, HealthMonitor, SessionKeeper, type SignInAdapter } from './accounts';
 import { DebugAnswerSolver, EngineService, OperatorCaptchaSolver, type CaptchaSolver } from './engine';
 import { engineHandlers } from './engine/handlers';
+import { CaptchaService, ModelCaptchaSolver } from './captcha';
 import { accountHandlers } from './accounts/handlers';
 import { TminusError } from './errors';
 
@@ -54,6 +55,7 @@ export interface App {
   operatorCaptcha: OperatorCaptchaSolver;
   targets: TargetsRepository;
   attempts: AttemptsRepository;
+  captcha: CaptchaService;
   close(): Promise<void>;
 }
 
@@ -124,6 +126,12 @@ export function createApp(options: AppOptions): App {
   const campaigns = new CampaignsRepository(store.db);
   const attempts = new AttemptsRepository(store.db);
   const operatorCaptcha = new OperatorCaptchaSolver(bus);
+  const providerSetting = process.env.TMINUS_CAPTCHA_PROVIDER ?? 'auto';
+  const captcha = new CaptchaService({
+    modelDirs: [join(resourcesDir(), 'models'), join(dataDir, 'models')],
+    providers: providerSetting === 'cpu' ? ['cpu'] : providerSetting === 'cuda' ? ['cuda'] : ['cuda', 'cpu'],
+  });
+  const modelSolver = new ModelCaptchaSolver(captcha, operatorCaptcha);
   const engine = new EngineService({
     clock: localClock,
     clockService: clock,
@@ -133,7 +141,7 @@ export function createApp(options: AppOptions): App {
     targets,
     bus,
     sim,
-    solver: options.solver ?? (options.debugCaptchaAnswers ? new DebugAnswerSolver(operatorCaptcha) : operatorCaptcha),
+    solver: options.solver ?? (options.debugCaptchaAnswers ? new DebugAnswerSolver(modelSolver) : modelSolver),
   });
 
   const handlers: Handlers = {
@@ -154,7 +162,19 @@ export function createApp(options: AppOptions): App {
         };
       },
     }),
-    'app/info': () => collectAppInfo({ dataDir, databaseFile: store.file, schemaVersion: store.schemaVersion }),
+    'app/info': () => {
+      const status = captcha.report();
+      return collectAppInfo({
+        dataDir,
+        databaseFile: store.file,
+        schemaVersion: store.schemaVersion,
+        captcha: {
+          provider: status.provider,
+          note: status.providerNote,
+          models: status.models.map(({ name, accuracy }) => ({ name, accuracy })),
+        },
+      });
+    },
     'targets/validate': ({ text, format }) => {
       const syntax = validateProfileText(text, format);
       if (!syntax.ok) return { ok: false, format: syntax.format, problems: syntax.problems };
@@ -189,7 +209,9 @@ export function createApp(options: AppOptions): App {
     operatorCaptcha,
     targets,
     attempts,
+    captcha,
     async close() {
+      await captcha.close();
       await engine.close();
       health.stop();
       clock.stopSync();

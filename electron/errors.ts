@@ -24,7 +24,10 @@ export type ErrorCode =
   | 'CAPTCHA_UNANSWERED'
   | 'CAMPAIGN_INVALID'
   | 'CAMPAIGN_NOT_FOUND'
-  | 'CAMPAIGN_STATE';
+  | 'CAMPAIGN_STATE'
+  | 'CAPTCHA_MODEL_INVALID'
+  | 'CAPTCHA_UNREADABLE'
+  | 'CAPTCHA_WORKER_DIED';
 
 export class TminusError extends Error {
   readonly code: ErrorCode;

@@ -32,6 +32,10 @@ const BENCHMARKS: Record<
     description: 'scarce stock, faults, 429s, expiring tokens: success, duplicates, budget, bans, vs a naive client',
     run: async (options) => (await import('../../test/bench/engine-bench')).runRushBench(options),
   },
+  captcha: {
+    description: 'captcha accuracy, latency, throughput and fire-path jitter, vs the model on the main thread',
+    run: async (options) => (await import('../../test/bench/captcha-bench')).runCaptchaBench(options),
+  },
   clock: {
     description: "clock offset error and bound against the simulator with known skews, vs the peers' estimator",
     run: async (options) => (await import('../../test/bench/clock-bench')).runClockBench(options),

@@ -8,6 +8,7 @@ import { registerClockCommand } from './clock-command';
 import { registerAccountsCommand } from './accounts-command';
 import { registerRunCommand } from './run-command';
 import { registerTargetsCommand } from './targets-command';
+import { registerCaptchaCommand } from './captcha-command';
 
 export function buildProgram(): Command {
   const program = new Command('tminus')
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerAccountsCommand(program);
   registerRunCommand(program);
   registerTargetsCommand(program);
+  registerCaptchaCommand(program);
   registerBenchCommand(program);
   return program;
 }

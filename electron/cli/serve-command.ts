@@ -29,6 +29,7 @@ export function registerServeCommand(program: Command): void {
         onInternalError: (call, error) => console.error(`tminus: ${call} failed:`, error),
       });
       app.health.start();
+      app.captcha.start().catch((error: Error) => console.error(`captcha reader not available: ${error.message}`));
       // Campaigns a crash left running are marked interrupted and their bookings looked up, not repeated.
       void app.engine.reconcileInterrupted().then((results) => {
         for (const result of results)

@@ -188,6 +188,7 @@ export class CampaignRunner {
         );
       }
       if (this.runs[0]) this.prepare(this.runs[0]); // compiles the render path too
+      if (profile.captcha && profile.captcha.requiredFor !== 'none') await deps.solver.warm?.();
       deps.clockService.startSync([source], spec.clockSyncEveryMs, deps.campaignId);
     } catch (error) {
       await this.finish('failed');
@@ -327,6 +328,7 @@ export class CampaignRunner {
             debugAnswer: typeof debugAnswer === 'string' ? debugAnswer : null,
             model: captcha.model,
             minConfidence: captcha.minConfidence,
+            onLowConfidence: captcha.onLowConfidence,
             expiresAtMs: Date.now() + 60_000,
           },
           { campaignId: this.deps.campaignId, accountId: run.account.id, signal: this.stop.signal },

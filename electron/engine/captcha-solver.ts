@@ -11,6 +11,8 @@ export interface CaptchaChallenge {
   debugAnswer: string | null;
   model: string;
   minConfidence: number;
+  /** What the profile wants when the model is not sure enough. */
+  onLowConfidence: 'refetch' | 'operator';
   expiresAtMs: number;
 }
 
@@ -21,6 +23,8 @@ export interface CaptchaSolution {
 }
 
 export interface CaptchaSolver {
+  /** Gets ready (loads a model) while arming, so that nothing loads at the open instant. */
+  warm?(): Promise<void>;
   solve(
     challenge: CaptchaChallenge,
     context: { campaignId: string; accountId: number; signal?: AbortSignal },
@@ -77,6 +81,10 @@ export class OperatorCaptchaSolver implements CaptchaSolver {
 /** Tests and benchmarks: the simulator's revealed answer when there is one, otherwise the fallback. */
 export class DebugAnswerSolver implements CaptchaSolver {
   constructor(private readonly fallback: CaptchaSolver) {}
+
+  warm(): Promise<void> {
+    return this.fallback.warm?.() ?? Promise.resolve();
+  }
 
   solve(
     challenge: CaptchaChallenge,

@@ -24,6 +24,11 @@ export const AppInfoSchema = z.object({
     version: z.string().nullable(),
     providers: z.array(z.object({ name: z.string(), available: z.boolean(), note: z.string().optional() })),
   }),
+  captcha: z.object({
+    provider: z.string().nullable(),
+    note: z.string().nullable(),
+    models: z.array(z.object({ name: z.string(), accuracy: z.number().nullable() })),
+  }),
 });
 
 export const ValidateTargetInputSchema = z.object({

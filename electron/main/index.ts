@@ -53,6 +53,7 @@ void app.whenReady().then(() => {
     onInternalError: (call, error) => console.error(`${call} failed:`, error),
   });
   tminus.health.start();
+  tminus.captcha.start().catch((error: Error) => console.error(`captcha reader not available: ${error.message}`));
   void tminus.engine.reconcileInterrupted();
   bindIpcMain(ipcMain, tminus.router, tminus.bus, isOwnPage);
   createWindow();

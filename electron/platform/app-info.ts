@@ -9,7 +9,12 @@ export const APP_VERSION: string = version;
 // What onnxruntime offers does not change while the process runs.
 let onnxRuntimeReport: OnnxRuntimeReport | undefined;
 
-export function collectAppInfo(context: { dataDir: string; databaseFile: string; schemaVersion: number }): AppInfo {
+export function collectAppInfo(context: {
+  dataDir: string;
+  databaseFile: string;
+  schemaVersion: number;
+  captcha: AppInfo['captcha'];
+}): AppInfo {
   const electronVersion = process.versions.electron ?? null;
   return {
     name: 'Tminus',
@@ -20,5 +25,6 @@ export function collectAppInfo(context: { dataDir: string; databaseFile: string;
     runtime: electronVersion ? 'electron' : 'node',
     platform: { os: platform(), arch: arch(), node: process.versions.node, electron: electronVersion },
     onnxruntime: (onnxRuntimeReport ??= reportOnnxRuntime()),
+    captcha: context.captcha,
   };
 }

@@ -13,6 +13,7 @@ const info: AppInfo = {
   runtime: 'node',
   platform: { os: 'linux', arch: 'x64', node: '20', electron: null },
   onnxruntime: { version: null, providers: [] },
+  captcha: { provider: null, note: null, models: [] },
 };
 
 const handlers = (overrides: Partial<Handlers> = {}): Handlers =>

@@ -18,6 +18,8 @@ export const en = {
   'dashboard.dataDir': 'Data directory',
   'dashboard.database': 'Database',
   'dashboard.schema': 'Schema version',
+  'dashboard.captcha': 'Captcha reader (provider · models)',
+  'dashboard.captcha.notStarted': 'not started yet',
   'dashboard.onnx': 'Captcha inference (onnxruntime)',
   'dashboard.provider.available': 'available',
   'dashboard.provider.unavailable': 'not available',

@@ -20,6 +20,8 @@ export const zhCN = {
   'dashboard.dataDir': '数据目录',
   'dashboard.database': '数据库',
   'dashboard.schema': '数据库结构版本',
+  'dashboard.captcha': '验证码识别（执行设备 · 模型）',
+  'dashboard.captcha.notStarted': '尚未启动',
   'dashboard.onnx': '验证码识别（onnxruntime）',
   'dashboard.provider.available': '可用',
   'dashboard.provider.unavailable': '不可用',

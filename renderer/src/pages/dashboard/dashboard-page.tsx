@@ -41,6 +41,17 @@ export function DashboardPage() {
               ))}
             </Space>
           </Descriptions.Item>
+          <Descriptions.Item label={t('dashboard.captcha')}>
+            <span data-testid="captcha-provider">
+              {info.captcha.provider ?? t('dashboard.captcha.notStarted')}
+              {info.captcha.models
+                .map(
+                  (model) =>
+                    ` · ${model.name}${model.accuracy !== null ? ` (${(model.accuracy * 100).toFixed(1)}%)` : ''}`,
+                )
+                .join('')}
+            </span>
+          </Descriptions.Item>
         </Descriptions>
       )}
     </>

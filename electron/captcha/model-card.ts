@@ -1,0 +1,61 @@
+// A captcha model's card: what the .onnx expects and produces. A model without a card, or whose card disagrees with
+// the model's actual shapes, is refused with a message naming the file and the field.
+import { existsSync, readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { TminusError } from '../errors';
+
+export const ModelCardSchema = z.object({
+  name: z.string().min(1),
+  format: z.literal('onnx'),
+  charset: z.string().min(1),
+  caseInsensitive: z.boolean().default(true),
+  input: z.object({
+    name: z.string(),
+    layout: z.literal('NCHW'),
+    channels: z.literal(1),
+    height: z.number().int().positive(),
+    width: z.number().int().positive(),
+    normalisation: z.string(),
+  }),
+  output: z.object({
+    name: z.string(),
+    layout: z.string(),
+    steps: z.number().int().positive(),
+    classes: z.number().int().positive(),
+    blank: z.literal(0),
+    decode: z.string(),
+  }),
+  training: z.record(z.string(), z.unknown()).optional(),
+  accuracy: z.object({ heldOutSamples: z.number().int(), sequence: z.number() }).optional(),
+});
+
+export type ModelCard = z.output<typeof ModelCardSchema>;
+
+export function cardPathFor(modelPath: string): string {
+  return modelPath.replace(/\.onnx$/, '.card.json');
+}
+
+export function loadModelCard(modelPath: string): ModelCard {
+  const cardPath = cardPathFor(modelPath);
+  if (!existsSync(modelPath)) throw new TminusError('CAPTCHA_MODEL_INVALID', `no model at ${modelPath}`);
+  if (!existsSync(cardPath))
+    throw new TminusError('CAPTCHA_MODEL_INVALID', `${modelPath} has no model card (${cardPath})`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(cardPath, 'utf8'));
+  } catch (error) {
+    throw new TminusError('CAPTCHA_MODEL_INVALID', `${cardPath} is not JSON: ${(error as Error).message}`);
+  }
+  const result = ModelCardSchema.safeParse(parsed);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    throw new TminusError('CAPTCHA_MODEL_INVALID', `${cardPath}: ${issue.path.join('.')}: ${issue.message}`);
+  }
+  if (result.data.output.classes !== result.data.charset.length + 1) {
+    throw new TminusError(
+      'CAPTCHA_MODEL_INVALID',
+      `${cardPath}: output.classes is ${result.data.output.classes} but the charset has ${result.data.charset.length} characters (+1 blank)`,
+    );
+  }
+  return result.data;
+}

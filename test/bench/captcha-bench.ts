@@ -1,0 +1,194 @@
+// `tminus bench captcha`: the shipped model's accuracy on fresh captchas; end-to-end latency (PNG bytes → text) and
+// throughput through the worker with micro-batching; load time; and the fire path's timer jitter while captchas are
+// solved. Baseline in the same run: the same model on the main thread, preprocessing there too, no batching.
+import ort from 'onnxruntime-node';
+import { join } from 'node:path';
+import {
+  CaptchaService,
+  decodeImage,
+  greedyDecode,
+  greyResize,
+  normalise,
+  loadModelCard,
+} from '../../electron/captcha';
+import { renderCaptcha, sameAnswer } from '../../electron/sim/captcha-style';
+import { resourcesDir } from '../../electron/platform/resources-dir';
+import { reportOnnxRuntime } from '../../electron/platform/onnx-providers';
+import { createProgress } from '../../electron/cli/progress';
+import { emitResult, markdownTable, round, type BenchOptions } from './bench-output';
+
+const quantile = (values: number[], q: number): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
+};
+
+async function withConcurrency<T>(
+  count: number,
+  concurrency: number,
+  task: (index: number) => Promise<T>,
+): Promise<T[]> {
+  const results: T[] = new Array(count);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        const index = next++;
+        results[index] = await task(index);
+      }
+    }),
+  );
+  return results;
+}
+
+/** Lateness of 5 ms timers on this thread while `load` runs: what the engine's fire path would feel. */
+async function timerJitter(samples: number, load: () => Promise<unknown>): Promise<number[]> {
+  const lateness: number[] = [];
+  const running = load();
+  for (let n = 0; n < samples; n += 1) {
+    const due = performance.now() + 5;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    lateness.push(performance.now() - due);
+  }
+  await running;
+  return lateness;
+}
+
+class MainThreadReader {
+  constructor(
+    private readonly session: ort.InferenceSession,
+    private readonly card: ReturnType<typeof loadModelCard>,
+  ) {}
+
+  async read(png: Uint8Array): Promise<string> {
+    const pixels = decodeImage(png);
+    const bytes = greyResize(pixels.rgba, pixels.width, pixels.height);
+    const input = new Float32Array(bytes.length);
+    normalise(bytes, input);
+    const output = await this.session.run({ image: new ort.Tensor('float32', input, [1, 1, 32, 96]) });
+    return greedyDecode(
+      output.probabilities!.data as Float32Array,
+      0,
+      this.card.output.steps,
+      this.card.output.classes,
+      this.card.charset,
+    ).text;
+  }
+}
+
+export async function runCaptchaBench(options: BenchOptions): Promise<void> {
+  const accuracyCount = options.quick ? 300 : 2_000;
+  const latencyCount = options.quick ? 100 : 500;
+  const throughputCount = options.quick ? 500 : 2_000;
+  const progress = createProgress(6);
+  const modelsDir = join(resourcesDir(), 'models');
+  const modelPath = join(modelsDir, 'captcha-sim.onnx');
+  const card = loadModelCard(modelPath);
+  const service = new CaptchaService({ modelDirs: [modelsDir], providers: ['cpu'] });
+  try {
+    progress.step('load the model in the worker (with its warm-up run)');
+    const loadStarted = performance.now();
+    await service.start();
+    const loadMs = performance.now() - loadStarted;
+
+    progress.step(`accuracy on ${accuracyCount} fresh captchas`);
+    const fresh = Array.from({ length: accuracyCount }, () => renderCaptcha());
+    const readings = await withConcurrency(accuracyCount, 64, (index) =>
+      service.read('captcha-sim', fresh[index]!.png),
+    );
+    const correct = readings.filter((reading, index) => sameAnswer(reading.text, fresh[index]!.text)).length;
+
+    progress.step(`latency at batch 1 (${latencyCount} one at a time)`);
+    const latencies: number[] = [];
+    for (let n = 0; n < latencyCount; n += 1) {
+      const png = fresh[n % fresh.length]!.png;
+      const started = performance.now();
+      await service.read('captcha-sim', png);
+      latencies.push(performance.now() - started);
+    }
+
+    progress.step('throughput with 32 and 128 concurrent requests');
+    const throughput = async (concurrency: number): Promise<number> => {
+      const started = performance.now();
+      await withConcurrency(throughputCount, concurrency, (index) =>
+        service.read('captcha-sim', fresh[index % fresh.length]!.png),
+      );
+      return (throughputCount / (performance.now() - started)) * 1000;
+    };
+    const throughput32 = await throughput(32);
+    const throughput128 = await throughput(128);
+
+    progress.step('baseline: main thread, no batching');
+    const session = await ort.InferenceSession.create(modelPath, { executionProviders: ['cpu'], intraOpNumThreads: 1 });
+    const baseline = new MainThreadReader(session, card);
+    await baseline.read(fresh[0]!.png);
+    const baseLatencies: number[] = [];
+    for (let n = 0; n < latencyCount; n += 1) {
+      const started = performance.now();
+      await baseline.read(fresh[n % fresh.length]!.png);
+      baseLatencies.push(performance.now() - started);
+    }
+    const baseStarted = performance.now();
+    await withConcurrency(throughputCount, 32, (index) => baseline.read(fresh[index % fresh.length]!.png));
+    const baseThroughput = (throughputCount / (performance.now() - baseStarted)) * 1000;
+
+    progress.step('timer jitter during a fire window: idle, 500 captchas in the worker, 500 on the main thread');
+    const idle = await timerJitter(200, async () => undefined);
+    const withWorker = await timerJitter(200, () =>
+      withConcurrency(500, 32, (index) => service.read('captcha-sim', fresh[index % fresh.length]!.png)),
+    );
+    const withMain = await timerJitter(200, () =>
+      withConcurrency(500, 32, (index) => baseline.read(fresh[index % fresh.length]!.png)),
+    );
+    progress.done();
+
+    const cudaAvailable = reportOnnxRuntime().providers.find((provider) => provider.name === 'cuda');
+    const cuda = cudaAvailable?.available
+      ? 'CUDA provider installed but not measured by this run (run with TMINUS_CAPTCHA_PROVIDER=cuda)'
+      : null;
+    const result = {
+      accuracy: { sequence: round(correct / accuracyCount, 4), samples: accuracyCount },
+      loadMs: round(loadMs, 1),
+      cpu: {
+        p50Ms: round(quantile(latencies, 0.5), 3),
+        p99Ms: round(quantile(latencies, 0.99), 3),
+        throughput32: round(throughput32, 0),
+        throughput128: round(throughput128, 0),
+      },
+      jitter: {
+        idleP99Ms: round(quantile(idle, 0.99), 3),
+        p99Ms: round(quantile(withWorker, 0.99), 3),
+        baselineP99Ms: round(quantile(withMain, 0.99), 3),
+      },
+      baseline: {
+        p50Ms: round(quantile(baseLatencies, 0.5), 3),
+        p99Ms: round(quantile(baseLatencies, 0.99), 3),
+        throughput32: round(baseThroughput, 0),
+      },
+      cuda,
+      cudaReason: cuda === null ? (cudaAvailable?.note ?? 'no CUDA provider') + '; no GPU was lent to this task' : null,
+    };
+    const table = markdownTable(
+      ['captcha (CPU)', 'worker + batching (ours)', 'main thread, no batching (baseline)'],
+      [
+        ['sequence accuracy', `${round(result.accuracy.sequence * 100, 2)}% of ${accuracyCount}`, 'same model'],
+        [
+          'latency p50 / p99 ms (PNG → text, batch 1)',
+          `${result.cpu.p50Ms} / ${result.cpu.p99Ms}`,
+          `${result.baseline.p50Ms} / ${result.baseline.p99Ms}`,
+        ],
+        ['throughput, 32 concurrent (captchas/s)', result.cpu.throughput32, result.baseline.throughput32],
+        ['throughput, 128 concurrent (captchas/s)', result.cpu.throughput128, '—'],
+        [
+          'timer jitter p99 ms while 500 are solved (idle: ' + result.jitter.idleP99Ms + ')',
+          result.jitter.p99Ms,
+          result.jitter.baselineP99Ms,
+        ],
+        ['model load + warm-up ms', result.loadMs, '—'],
+      ],
+    );
+    emitResult(options, `${table}\n\nCUDA: ${cuda ?? `null (${result.cudaReason})`}`, result);
+    await session.release();
+  } finally {
+    await service.close();
+  }
+}
