@@ -14,6 +14,7 @@ interface LoadedModel {
   session: ort.InferenceSession;
   queue: Array<{ id: number; input: Uint8Array }>;
   timer: NodeJS.Timeout | null;
+  running: boolean;
 }
 
 const port = parentPort!;
@@ -67,7 +68,7 @@ async function init(message: InitMessage): Promise<void> {
       );
     }
     loadMs[model.name] = performance.now() - started;
-    models.set(model.name, { card: model.card, session: created.session, queue: [], timer: null });
+    models.set(model.name, { card: model.card, session: created.session, queue: [], timer: null, running: false });
   }
   send({ type: 'ready', provider, providerNote, loadMs });
 }
@@ -75,8 +76,10 @@ async function init(message: InitMessage): Promise<void> {
 async function flush(model: LoadedModel): Promise<void> {
   if (model.timer) clearTimeout(model.timer);
   model.timer = null;
+  if (model.running) return; // the run in progress picks the queue up when it ends
   const batch = model.queue.splice(0, batchMax);
   if (batch.length === 0) return;
+  model.running = true;
   const { height, width, name } = model.card.input;
   const input = new Float32Array(batch.length * height * width);
   batch.forEach((item, index) => normalise(item.input, input, index * height * width));
@@ -101,6 +104,7 @@ async function flush(model: LoadedModel): Promise<void> {
     for (const item of batch)
       send({ type: 'error', id: item.id, message: `inference failed: ${(error as Error).message}` });
   }
+  model.running = false;
   if (model.queue.length > 0) void flush(model);
 }
 
@@ -119,7 +123,9 @@ function solve(id: number, modelName: string, bytes: Uint8Array): void {
     return;
   }
   model.queue.push({ id, input });
-  if (model.queue.length >= batchMax) void flush(model);
+  // Adaptive micro-batching: an idle session runs at once (no added latency for a lone captcha); while it is busy,
+  // requests gather and go together, flushed at batchMax or after batchWindowMs, whichever comes first.
+  if (!model.running || model.queue.length >= batchMax) void flush(model);
   else model.timer ??= setTimeout(() => void flush(model), batchWindowMs);
 }
 
