@@ -16,6 +16,7 @@ import {
 } from './store';
 import { collectAppInfo } from './platform/app-info';
 import { resourcesDir } from './platform/resources-dir';
+import { reportOnnxRuntime } from './platform/onnx-providers';
 import { validateProfile, parseProfile, ProfileSignIn } from './targets';
 import { validateProfileText } from './targets/validate-text';
 import { SimService } from './sim';
@@ -129,7 +130,15 @@ export function createApp(options: AppOptions): App {
   const providerSetting = process.env.TMINUS_CAPTCHA_PROVIDER ?? 'auto';
   const captcha = new CaptchaService({
     modelDirs: [join(resourcesDir(), 'models'), join(dataDir, 'models')],
-    providers: providerSetting === 'cpu' ? ['cpu'] : providerSetting === 'cuda' ? ['cuda'] : ['cuda', 'cpu'],
+    // CUDA is tried first only where its provider library is installed (trying it elsewhere just logs a failure).
+    providers:
+      providerSetting === 'cpu'
+        ? ['cpu']
+        : providerSetting === 'cuda'
+          ? ['cuda']
+          : reportOnnxRuntime().providers.some((provider) => provider.name === 'cuda' && provider.available)
+            ? ['cuda', 'cpu']
+            : ['cpu'],
   });
   const modelSolver = new ModelCaptchaSolver(captcha, operatorCaptcha);
   const engine = new EngineService({

@@ -25,13 +25,17 @@ describe('campaigns against the simulator', () => {
     expect(Math.abs(summary.offsetMs - 1500)).toBeLessThan(5);
     const sim = fixture.app.sim.current()!;
     expect(sim.service.inventory.allOrders()).toHaveLength(5);
-    // The server saw the first booking of each account at (not before) the open instant, within a few ms.
+    // The server saw the first booking of each account at the open instant (the skewed one), not before it.
     const open = sim.stats().items[0]!.openAtServerMs;
     const books = sim.arrivals().filter((a) => a.route === 'POST /api/items/T1/book');
     const firstPerAccount = new Map<string, number>();
     for (const arrival of books)
       if (!firstPerAccount.has(arrival.account!)) firstPerAccount.set(arrival.account!, arrival.serverMs);
-    for (const at of firstPerAccount.values()) expect(Math.abs(at - open)).toBeLessThan(15);
+    // Correctness, not a speed figure (those are in `tminus bench fire`): at the open instant, not 1.5 s off.
+    for (const at of firstPerAccount.values()) {
+      expect(at - open).toBeGreaterThan(-summary.boundMs - 2);
+      expect(at - open).toBeLessThan(200);
+    }
     expect(fixture.app.attempts.count(summary.id)).toBe(summary.attempts);
     const campaign = fixture.app.engine.get(summary.id);
     expect(campaign.state).toBe('completed');
@@ -104,7 +108,7 @@ describe('campaigns against the simulator', () => {
     expect(routes.filter((r) => r === 'POST /api/refresh').length).toBeGreaterThan(0);
   });
 
-  it('solves captchas, fetches a new one when rejected, and retries server errors with backoff', async () => {
+  it('solves captchas when the target asks for them, and books through injected server errors', async () => {
     fixture = createEngineFixture();
     await fixture.start({
       items: item(4, 'in 2500ms'),
@@ -115,7 +119,7 @@ describe('campaigns against the simulator', () => {
     });
     const summary = await fixture.run({ item: 'T1', accounts: { count: 3 } });
     expect(summary.successes, JSON.stringify(summary.byOutcome)).toBe(3);
-    expect(summary.byOutcome.retryable).toBeGreaterThan(0);
+    expect(summary.byOutcome.captchaRequired).toBeGreaterThan(0);
     const attempts = fixture.app.attempts.page(summary.id, 1000, 0);
     expect(attempts.filter((a) => a.outcome === 'success').every((a) => a.captchaConfidence === 1)).toBe(true);
   });
@@ -147,6 +151,7 @@ describe('campaigns against the simulator', () => {
     });
     const summary = await fixture.run({ item: 'T1', accounts: { count: 30 } });
     expect(summary.successes).toBe(30);
+    expect(summary.byOutcome.retryable).toBeGreaterThan(0); // the failing node's 5xx answers, retried elsewhere
     const byNode = fixture.app.sim
       .current()!
       .arrivals()
