@@ -56,15 +56,19 @@ export class EndpointPool {
 
   /** A weighted random pick among endpoints whose breaker lets a request through; null when all are open. */
   choose(nowMs: number): Endpoint | null {
-    const open = this.endpoints.filter((endpoint) => endpoint.breaker.allows(nowMs));
-    if (open.length === 0) return null;
-    const total = open.reduce((sum, endpoint) => sum + endpoint.weight(), 0);
+    // No allocation here: this runs once per request on the fire path.
+    let total = 0;
+    for (const endpoint of this.endpoints) if (endpoint.breaker.allows(nowMs)) total += endpoint.weight();
+    if (total === 0) return null;
     let pick = this.random() * total;
-    for (const endpoint of open) {
+    let last: Endpoint | null = null;
+    for (const endpoint of this.endpoints) {
+      if (!endpoint.breaker.allows(nowMs)) continue;
+      last = endpoint;
       pick -= endpoint.weight();
       if (pick <= 0) return endpoint;
     }
-    return open[open.length - 1]!;
+    return last;
   }
 
   /**

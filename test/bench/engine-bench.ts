@@ -193,15 +193,16 @@ export async function runRushBench(options: BenchOptions): Promise<void> {
     'limits:\n  targetRatePerSec: 2500\n  targetBurst: 2500\n  accountRatePerSec: 2\n  accountBurst: 2\n  concurrency: 1024\n  timeoutMs: 3000\n';
   const harness = await startHarness(options.cliScript, scenario('in 16s'), accounts, limits);
   const figures = async (openAtServerMs: number, firstSuccessMs: number | null): Promise<RushFigures> => {
-    const arrivals = (await harness.arrivals()).filter((a) => a.route.endsWith('/book'));
+    const everything = await harness.arrivals();
+    const arrivals = everything.filter((a) => a.route.endsWith('/book'));
     const stats = await harness.stats();
     const perAccount = new Map<string, number[]>();
-    for (const a of arrivals)
+    for (const a of everything)
       if (a.account) perAccount.set(a.account, [...(perAccount.get(a.account) ?? []), a.trueMs]);
     const over =
       [...perAccount.values()].reduce((sum, times) => sum + overBudget(times, 2, 2), 0) +
       overBudget(
-        arrivals.map((a) => a.trueMs),
+        everything.map((a) => a.trueMs), // the whole client: sign-ins, clock probes and warm-up included
         2500,
         2500,
       );
@@ -223,7 +224,7 @@ export async function runRushBench(options: BenchOptions): Promise<void> {
     const ours = await runOurs(harness, 'R', accounts, 8_000);
     const a = await figures(ours.openAtServerMs, ours.summary.firstSuccessMs);
     progress.step('baseline: retry every 100 ms, Retry-After ignored');
-    await harness.reset(scenario('in 9s'));
+    await harness.reset(scenario('in 12s'));
     const open = await harness.itemOpenAtServerMs('R');
     const baseline = await runBaseline({
       urls: harness.sim.urls,
