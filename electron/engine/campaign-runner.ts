@@ -2,10 +2,9 @@
 // account at its corrected instant and react to every answer inside the target's limits until it books, the item
 // sells out, the time is up, or the operator cancels. Every attempt is recorded.
 import { setMaxListeners } from 'node:events';
-import jmespath from 'jmespath';
 import type { LocalClock, ClockService } from '../clock';
-import type { AccountsService, AccountTokens, SessionKeeper } from '../accounts';
-import type { AccountView, AttemptsRepository, CampaignsRepository } from '../store';
+import type { AccountsService, SessionKeeper } from '../accounts';
+import type { AttemptsRepository, CampaignsRepository } from '../store';
 import type { EventBus } from '../ipc/event-bus';
 import type { CampaignState, Outcome } from '../ipc/contract';
 import type { TargetProfile } from '../targets';
@@ -16,9 +15,12 @@ import { EndpointPool, type Endpoint } from './endpoint-pool';
 import { exchange, type Exchange, type PreparedRequest } from './http-exchange';
 import { classify } from './classifier';
 import { RateLimiter, reserveAll } from './rate-limiter';
-import { CircuitBreaker } from './circuit-breaker';
 import { backoffMs, retryAfterMs } from './backoff';
 import { FireScheduler } from './fire-scheduler';
+import { eachLimited, sleep, templateContext, type AccountRun } from './account-run';
+import { obtainCaptcha } from './captcha-step';
+import { attemptRow, OPEN_EVIDENCE } from './attempt-row';
+import { shotInstants, timeSourceFor } from './shot-plan';
 import { idempotencyKey } from './idempotency-key';
 import type { AttemptRecorder } from './attempt-recorder';
 import type { CaptchaSolver } from './captcha-solver';
@@ -41,36 +43,6 @@ export interface RunnerDeps {
   solver: CaptchaSolver;
   random?: () => number;
 }
-
-interface AccountRun {
-  account: AccountView;
-  password: string | null;
-  key: string;
-  limiter: RateLimiter;
-  done: boolean;
-  outcome: Outcome | null;
-  retry: number;
-  recoveries: number;
-  captcha: { id: string; answer: string; confidence: number | null } | null;
-  /** The target asked this account for a captcha (profile `requiredFor: when-asked`). */
-  captchaAsked: boolean;
-  /** Local instant before which the target told this account not to send (Retry-After). */
-  notBeforeMs: number;
-  /** Tokens held in memory while the campaign runs, so the fire path reads no database and decrypts nothing. */
-  tokens: AccountTokens | null;
-}
-
-const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
-  new Promise((resolve) => {
-    if (ms <= 0 || signal.aborted) return resolve();
-    const done = (): void => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
 
 export class CampaignRunner {
   state: CampaignState = 'draft';
@@ -131,13 +103,7 @@ export class CampaignRunner {
     this.setState('armed');
     deps.campaigns.markArmed(deps.campaignId, deps.clock.nowMs());
     try {
-      const base = deps.endpoints[0]!;
-      const source =
-        profile.time.kind === 'ntp'
-          ? { kind: 'ntp' as const, host: profile.time.host, port: profile.time.port }
-          : profile.time.kind === 'http-field'
-            ? { kind: 'http-field' as const, url: base + profile.time.path, field: profile.time.field }
-            : { kind: 'http-date' as const, url: base + profile.time.path };
+      const source = timeSourceFor(profile, deps.endpoints[0]!);
       const report = await deps.clockService.probe([source], { samples: 8, campaignId: deps.campaignId });
       if (!report.combined)
         throw new TminusError('CLOCK_SOURCE_FAILED', report.sources[0]?.error ?? 'the target time could not be read');
@@ -151,7 +117,6 @@ export class CampaignRunner {
       const accountRate = Math.min(profile.limits.accountRatePerSec, spec.limits.accountRatePerSec ?? Infinity);
       this.runs = leased.map((account) => ({
         account,
-        password: null,
         key: idempotencyKey(deps.campaignId, account.id, spec.item),
         limiter: new RateLimiter(accountRate, profile.limits.accountBurst),
         done: false,
@@ -166,7 +131,7 @@ export class CampaignRunner {
       this.renewTimer = setInterval(() => deps.accounts.renewLease(deps.campaignId, this.leaseTtlMs()), 30_000);
       this.renewTimer.unref();
 
-      await this.eachLimited(this.runs, 16, async (run) => {
+      await eachLimited(this.runs, 16, async (run) => {
         try {
           // Sign-ins are requests to the target too: they take their place in its bucket.
           const at = this.targetLimiter.reserve(deps.clock.nowMs());
@@ -201,14 +166,6 @@ export class CampaignRunner {
     }
   }
 
-  private async eachLimited<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (next < items.length) await work(items[next++]!);
-    };
-    await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
-  }
-
   /** Fire: each account at its corrected instant, then its reactions, until everything is settled. */
   async fire(): Promise<RunSummary> {
     const { deps } = this;
@@ -219,7 +176,7 @@ export class CampaignRunner {
     const plannedLocal = deps.openAtServerMs - this.offsetMs - this.rttMs / 2 - deps.spec.strategy.leadMs;
     // Tokens that would expire during the rush are refreshed now, before the instant, not answered with a 401 at it.
     const neededUntil = plannedLocal + Math.min(deps.spec.limits.maxDurationMs, 30_000);
-    await this.eachLimited(
+    await eachLimited(
       this.runs.filter((run) => !run.done && run.tokens !== null && run.tokens.accessExpiresAtMs < neededUntil),
       32,
       async (run) => {
@@ -234,19 +191,9 @@ export class CampaignRunner {
     this.deadlineLocalMs = plannedLocal + deps.spec.limits.maxDurationMs;
     this.deadlineTimer = setTimeout(() => this.stop.abort(), Math.max(0, this.deadlineLocalMs - deps.clock.nowMs()));
     this.setState('firing');
-    const shotsAt = this.shotInstants(plannedLocal);
+    const shotsAt = shotInstants(deps.spec.strategy, plannedLocal, this.boundMs);
     await Promise.all(this.runs.filter((run) => !run.done).map((run) => this.runAccount(run, shotsAt)));
     return this.finish(this.abort.signal.aborted ? 'cancelled' : 'completed');
-  }
-
-  private shotInstants(plannedLocal: number): number[] {
-    const { strategy } = this.deps.spec;
-    if (strategy.kind === 'single' || this.boundMs <= 0) return [plannedLocal];
-    const spread = 2 * this.boundMs;
-    return Array.from(
-      { length: strategy.salvo },
-      (_, index) => plannedLocal - this.boundMs + (index * spread) / (strategy.salvo - 1),
-    );
   }
 
   private stopped(run: AccountRun): boolean {
@@ -278,79 +225,31 @@ export class CampaignRunner {
   }
 
   private context(run: AccountRun): TemplateContext {
-    const { tokens } = run;
-    return {
-      'account.id': run.account.id,
-      'account.username': run.account.username,
-      'account.label': run.account.label,
-      'tokens.access': tokens?.accessToken ?? '',
-      'tokens.refresh': tokens?.refreshToken ?? '',
-      'captcha.id': run.captcha?.id ?? '',
-      'captcha.answer': run.captcha?.answer ?? '',
-      'campaign.id': this.deps.campaignId,
-      'campaign.name': this.deps.spec.name,
-      'campaign.item': this.deps.spec.item,
-      'campaign.openAtServerMs': this.deps.openAtServerMs,
-      'attempt.key': run.key,
-      'attempt.retry': run.retry,
-      'now.serverMs': Math.round(this.deps.clock.nowMs() + this.offsetMs),
-    };
+    const { deps } = this;
+    return templateContext(
+      run,
+      { id: deps.campaignId, name: deps.spec.name, item: deps.spec.item, openAtServerMs: deps.openAtServerMs },
+      deps.clock.nowMs() + this.offsetMs,
+    );
   }
 
   private chooseEndpoint(): Endpoint | null {
     return this.pool!.choose(this.deps.clock.nowMs());
   }
 
-  /** Fetches and solves a captcha when the profile requires one for booking; false when it could not. */
-  private async ensureCaptcha(run: AccountRun): Promise<boolean> {
-    const captcha = this.deps.profile.captcha;
-    if (!captcha || run.captcha) return true;
-    if (captcha.requiredFor === 'none' || (captcha.requiredFor === 'when-asked' && !run.captchaAsked)) return true;
-    for (let tries = 0; tries < 3 && !this.stopped(run); tries += 1) {
-      const at = this.targetLimiter.reserve(this.deps.clock.nowMs());
-      await sleep(at - this.deps.clock.nowMs(), this.stop.signal);
-      const endpoint = this.chooseEndpoint();
-      if (!endpoint) return false;
-      const answer = await exchange(
-        endpoint,
-        renderRequest(captcha.fetch, this.context(run)),
-        this.deps.clock,
-        this.deps.profile.limits.timeoutMs,
-        this.abort.signal,
-      );
-      if (answer.status !== 200) continue;
-      const read = (expression: string | undefined): unknown =>
-        expression ? jmespath.search((answer.body ?? {}) as object, expression) : null;
-      const image = read(captcha.image);
-      const id = read(captcha.id);
-      if (typeof image !== 'string' || typeof id !== 'string') continue;
-      const debugAnswer = read(captcha.debugAnswer);
-      try {
-        const solution = await this.deps.solver.solve(
-          {
-            id,
-            imageBase64: image,
-            debugAnswer: typeof debugAnswer === 'string' ? debugAnswer : null,
-            model: captcha.model,
-            minConfidence: captcha.minConfidence,
-            onLowConfidence: captcha.onLowConfidence,
-            expiresAtMs: Date.now() + 60_000,
-          },
-          { campaignId: this.deps.campaignId, accountId: run.account.id, signal: this.stop.signal },
-        );
-        if (
-          solution.confidence !== null &&
-          solution.confidence < captcha.minConfidence &&
-          captcha.onLowConfidence === 'refetch'
-        )
-          continue;
-        run.captcha = { id, answer: solution.answer, confidence: solution.confidence };
-        return true;
-      } catch {
-        return false;
-      }
-    }
-    return false;
+  private ensureCaptcha(run: AccountRun): Promise<boolean> {
+    return obtainCaptcha(run, {
+      profile: this.deps.profile,
+      clock: this.deps.clock,
+      solver: this.deps.solver,
+      campaignId: this.deps.campaignId,
+      targetLimiter: this.targetLimiter,
+      stopSignal: this.stop.signal,
+      abortSignal: this.abort.signal,
+      choose: () => this.chooseEndpoint(),
+      context: (account) => this.context(account),
+      stopped: (account) => this.stopped(account),
+    });
   }
 
   private async attempt(run: AccountRun, plannedLocalMs: number, prepared: PreparedRequest | null): Promise<void> {
@@ -411,38 +310,22 @@ export class CampaignRunner {
     orderId: unknown,
   ): void {
     const { deps } = this;
-    const headerName = deps.profile.serverTimeHeader?.toLowerCase();
-    const stamped = headerName ? Number(answer.headers[headerName]) : Number.NaN;
-    const sentServerMs = answer.sentLocalMs + this.offsetMs;
-    if (
-      this.observedOpenAtServerMs === null &&
-      (outcome === 'success' || outcome === 'soldOut' || outcome === 'captchaRejected' || outcome === 'captchaRequired')
-    ) {
-      this.observedOpenAtServerMs = Number.isFinite(stamped) ? stamped : sentServerMs + (answer.latencyMs ?? 0) / 2;
-    }
-    deps.recorder.record(
+    const row = attemptRow(
       {
         campaignId: deps.campaignId,
-        accountId: run.account.id,
         itemId: deps.spec.item,
-        endpoint: answer.endpoint,
-        idempotencyKey: run.key,
-        retry: run.retry,
-        plannedSendLocalMs: plannedLocalMs,
-        plannedSendServerMs: plannedLocalMs + this.offsetMs,
-        sentLocalMs: answer.sentLocalMs,
-        sentServerMs,
-        serverReceivedMs: Number.isFinite(stamped) ? stamped : null,
-        latencyMs: answer.latencyMs,
-        httpStatus: answer.status,
-        outcome,
-        errorCode,
-        errorMessage: answer.networkError,
-        captchaConfidence,
-        orderId: typeof orderId === 'string' ? orderId : null,
+        serverTimeHeader: deps.profile.serverTimeHeader,
+        offsetMs: this.offsetMs,
       },
-      outcome === 'success',
+      run,
+      answer,
+      plannedLocalMs,
+      { outcome, errorCode, captchaConfidence, orderId },
     );
+    if (this.observedOpenAtServerMs === null && OPEN_EVIDENCE.has(outcome)) {
+      this.observedOpenAtServerMs = row.serverReceivedMs ?? row.sentServerMs! + (answer.latencyMs ?? 0) / 2;
+    }
+    deps.recorder.record(row, outcome === 'success');
     deps.accounts.recordOutcome(run.account.id, outcome);
   }
 
@@ -536,9 +419,5 @@ export class CampaignRunner {
     deps.campaigns.finish(deps.campaignId, state, summary, this.observedOpenAtServerMs, deps.clock.nowMs());
     this.setState(state);
     return summary;
-  }
-
-  get breakers(): CircuitBreaker[] {
-    return this.pool?.endpoints.map((endpoint) => endpoint.breaker) ?? [];
   }
 }

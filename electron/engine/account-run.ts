@@ -1,0 +1,69 @@
+// One account's state for the length of a campaign, and the small waits the runner is made of.
+import type { AccountView } from '../store';
+import type { AccountTokens } from '../accounts';
+import type { Outcome } from '../ipc/contract';
+import type { RateLimiter } from './rate-limiter';
+import type { TemplateContext } from '../targets';
+
+export interface AccountRun {
+  account: AccountView;
+  key: string;
+  limiter: RateLimiter;
+  done: boolean;
+  outcome: Outcome | null;
+  retry: number;
+  recoveries: number;
+  captcha: { id: string; answer: string; confidence: number | null } | null;
+  /** The target asked this account for a captcha (profile `requiredFor: when-asked`). */
+  captchaAsked: boolean;
+  /** Local instant before which the target told this account not to send (Retry-After). */
+  notBeforeMs: number;
+  /** Tokens held in memory while the campaign runs, so the fire path reads no database and decrypts nothing. */
+  tokens: AccountTokens | null;
+}
+
+/** Waits `ms`, or less if `signal` aborts first. */
+export const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
+  new Promise((resolve) => {
+    if (ms <= 0 || signal.aborted) return resolve();
+    const done = (): void => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+
+/** Runs `work` over `items`, at most `concurrency` at a time. */
+export async function eachLimited<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+}
+
+/** What a request template may name for this account now; `serverNowMs` is the corrected server time. */
+export function templateContext(
+  run: AccountRun,
+  campaign: { id: string; name: string; item: string; openAtServerMs: number },
+  serverNowMs: number,
+): TemplateContext {
+  return {
+    'account.id': run.account.id,
+    'account.username': run.account.username,
+    'account.label': run.account.label,
+    'tokens.access': run.tokens?.accessToken ?? '',
+    'tokens.refresh': run.tokens?.refreshToken ?? '',
+    'captcha.id': run.captcha?.id ?? '',
+    'captcha.answer': run.captcha?.answer ?? '',
+    'campaign.id': campaign.id,
+    'campaign.name': campaign.name,
+    'campaign.item': campaign.item,
+    'campaign.openAtServerMs': campaign.openAtServerMs,
+    'attempt.key': run.key,
+    'attempt.retry': run.retry,
+    'now.serverMs': Math.round(serverNowMs),
+  };
+}

@@ -1,0 +1,76 @@
+// Getting a captcha answered for one booking: fetch it from the target (inside its bucket), read it with the solver,
+// and fetch another when the reading is not sure enough and the profile says to refetch. At most three tries.
+import jmespath from 'jmespath';
+import type { LocalClock } from '../clock';
+import type { TargetProfile, TemplateContext } from '../targets';
+import { renderRequest } from '../targets';
+import type { CaptchaSolver } from './captcha-solver';
+import type { Endpoint } from './endpoint-pool';
+import type { RateLimiter } from './rate-limiter';
+import { exchange } from './http-exchange';
+import { sleep, type AccountRun } from './account-run';
+
+export interface CaptchaStepDeps {
+  profile: TargetProfile;
+  clock: LocalClock;
+  solver: CaptchaSolver;
+  campaignId: string;
+  targetLimiter: RateLimiter;
+  stopSignal: AbortSignal;
+  abortSignal: AbortSignal;
+  choose(): Endpoint | null;
+  context(run: AccountRun): TemplateContext;
+  stopped(run: AccountRun): boolean;
+}
+
+/** True when the account holds a captcha answer (or needs none); false when none could be had. */
+export async function obtainCaptcha(run: AccountRun, deps: CaptchaStepDeps): Promise<boolean> {
+  const captcha = deps.profile.captcha;
+  if (!captcha || run.captcha) return true;
+  if (captcha.requiredFor === 'none' || (captcha.requiredFor === 'when-asked' && !run.captchaAsked)) return true;
+  for (let tries = 0; tries < 3 && !deps.stopped(run); tries += 1) {
+    const at = deps.targetLimiter.reserve(deps.clock.nowMs());
+    await sleep(at - deps.clock.nowMs(), deps.stopSignal);
+    const endpoint = deps.choose();
+    if (!endpoint) return false;
+    const answer = await exchange(
+      endpoint,
+      renderRequest(captcha.fetch, deps.context(run)),
+      deps.clock,
+      deps.profile.limits.timeoutMs,
+      deps.abortSignal,
+    );
+    if (answer.status !== 200) continue;
+    const read = (expression: string | undefined): unknown =>
+      expression ? jmespath.search((answer.body ?? {}) as object, expression) : null;
+    const image = read(captcha.image);
+    const id = read(captcha.id);
+    if (typeof image !== 'string' || typeof id !== 'string') continue;
+    const debugAnswer = read(captcha.debugAnswer);
+    try {
+      const solution = await deps.solver.solve(
+        {
+          id,
+          imageBase64: image,
+          debugAnswer: typeof debugAnswer === 'string' ? debugAnswer : null,
+          model: captcha.model,
+          minConfidence: captcha.minConfidence,
+          onLowConfidence: captcha.onLowConfidence,
+          expiresAtMs: Date.now() + 60_000,
+        },
+        { campaignId: deps.campaignId, accountId: run.account.id, signal: deps.stopSignal },
+      );
+      if (
+        solution.confidence !== null &&
+        solution.confidence < captcha.minConfidence &&
+        captcha.onLowConfidence === 'refetch'
+      )
+        continue;
+      run.captcha = { id, answer: solution.answer, confidence: solution.confidence };
+      return true;
+    } catch {
+      return false;
+    }
+  }
+  return false;
+}
