@@ -63,6 +63,8 @@ export class CampaignRunner {
   private offsetMs = 0;
   private boundMs = 0;
   private rttMs = 0;
+  /** How late the median of a burst of `size` requests released together is, measured while arming. */
+  private burstCalibration = { size: 1, lateMs: 0 };
   private deadlineLocalMs = Number.POSITIVE_INFINITY;
   /** The first request can be rendered ahead of its instant unless it needs a fresh captcha or the time itself. */
   private readonly prepareEarly: boolean;
@@ -156,7 +158,8 @@ export class CampaignRunner {
         await sleep(at - deps.clock.nowMs(), this.stop.signal);
         return exchange(endpoint, warmRequest, deps.clock, profile.limits.timeoutMs);
       };
-      for (let round = 0; round < 2; round += 1) await this.pool.warm(connections, warmOne);
+      await this.pool.warm(connections, warmOne);
+      await this.measureBurst(connections, warmRequest);
       if (this.runs[0]) this.prepare(this.runs[0]); // compiles the render path too
       if (profile.captcha && profile.captcha.requiredFor !== 'none') await deps.solver.warm?.();
       deps.clockService.startSync([source], spec.clockSyncEveryMs, deps.campaignId);
@@ -164,6 +167,41 @@ export class CampaignRunner {
       await this.finish('failed');
       throw error;
     }
+  }
+
+  /**
+   * Releases a burst of warm-up requests together, the way the fire path releases the first shots, and measures how
+   * late its median is: at the target when it stamps its answers (its own intake queue included), else as it leaves
+   * this process. Requests released together leave, and are taken in, one after another; the fire path starts a
+   * burst early by this lateness (scaled to its size) so that its median lands on the instant. These requests take
+   * their places in the target's bucket like any others.
+   */
+  private async measureBurst(perEndpoint: number, warmRequest: PreparedRequest): Promise<void> {
+    const { deps } = this;
+    const endpoints = this.pool!.endpoints;
+    const count = perEndpoint * endpoints.length;
+    let releaseAt = deps.clock.nowMs();
+    for (let n = 0; n < count; n += 1) releaseAt = Math.max(releaseAt, this.targetLimiter.reserve(deps.clock.nowMs()));
+    releaseAt += 5; // room for the coarse timer and the spin
+    const left: number[] = [];
+    const answers = await Promise.all(
+      Array.from({ length: count }, async (_, n) => {
+        await this.scheduler.at(releaseAt);
+        const endpoint = endpoints[n % endpoints.length]!;
+        const answer = exchange(endpoint, warmRequest, deps.clock, deps.profile.limits.timeoutMs);
+        left.push(deps.clock.nowMs() - releaseAt);
+        return answer;
+      }),
+    );
+    const header = deps.profile.serverTimeHeader?.toLowerCase();
+    const offsetMs = deps.clockService.current()?.offsetMs ?? 0;
+    const late = header
+      ? answers
+          .map((answer) => Number(answer.headers[header]) - (releaseAt + offsetMs + this.rttMs / 2))
+          .filter(Number.isFinite)
+      : [];
+    const median = (values: number[]): number => values.sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+    this.burstCalibration = { size: count, lateMs: Math.max(0, median(late.length >= count / 2 ? late : left)) };
   }
 
   /** Fire: each account at its corrected instant, then its reactions, until everything is settled. */
@@ -192,7 +230,11 @@ export class CampaignRunner {
     this.deadlineTimer = setTimeout(() => this.stop.abort(), Math.max(0, this.deadlineLocalMs - deps.clock.nowMs()));
     this.setState('firing');
     const shotsAt = shotInstants(deps.spec.strategy, plannedLocal, this.boundMs);
-    await Promise.all(this.runs.filter((run) => !run.done).map((run) => this.runAccount(run, shotsAt)));
+    const firing = this.runs.filter((run) => !run.done);
+    // Requests released together leave and are taken in one after another: start a burst early by its median's
+    // measured lateness, scaled to its size, so that the median lands on the instant.
+    const burstLeadMs = (this.burstCalibration.lateMs * firing.length) / Math.max(1, this.burstCalibration.size);
+    await Promise.all(firing.map((run) => this.runAccount(run, shotsAt, burstLeadMs)));
     return this.finish(this.abort.signal.aborted ? 'cancelled' : 'completed');
   }
 
@@ -200,10 +242,10 @@ export class CampaignRunner {
     return run.done || this.stop.signal.aborted || this.deps.clock.nowMs() >= this.deadlineLocalMs;
   }
 
-  private async runAccount(run: AccountRun, shotsAt: number[]): Promise<void> {
+  private async runAccount(run: AccountRun, shotsAt: number[], burstLeadMs: number): Promise<void> {
     // The first shots go at their planned instants (a salvo: several, across the clock bound), inside the limits.
     const shots = shotsAt.map(async (at) => {
-      const slot = reserveAll([this.targetLimiter, run.limiter], at);
+      const slot = reserveAll([this.targetLimiter, run.limiter], at - burstLeadMs);
       // Everything that can be done before the instant is done before it: the request is rendered now.
       const prepared = this.prepareEarly ? this.prepare(run) : null;
       await this.scheduler.at(slot);
@@ -270,11 +312,8 @@ export class CampaignRunner {
       return;
     }
     endpoint.breaker.onSend();
-    const request: PreparedRequest = renderRequest(
-      deps.profile.book.request,
-      this.context(run),
-      deps.profile.auth.header,
-    );
+    const request: PreparedRequest =
+      prepared ?? renderRequest(deps.profile.book.request, this.context(run), deps.profile.auth.header);
     // No abort signal on booking requests: it costs ~40% of undici's per-request time on the fire path, and a booking
     // already on the wire should be answered and recorded anyway (the per-attempt timeout still bounds it).
     const answer = await exchange(endpoint, request, deps.clock, deps.profile.limits.timeoutMs);

@@ -4,7 +4,15 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { ScenarioInput } from '../../electron/sim';
 import { createProgress } from '../../electron/cli/progress';
 import { emitResult, markdownTable, round, type BenchOptions } from './bench-output';
-import { firstArrivalOffsets, quantile, runBaseline, startHarness, type Harness } from './engine-harness';
+import {
+  firstArrivalOffsets,
+  floorArrivalOffsets,
+  quantile,
+  runBaseline,
+  runIntakeFloor,
+  startHarness,
+  type Harness,
+} from './engine-harness';
 
 const accountsCsvCount = (n: number): number => n;
 
@@ -28,7 +36,7 @@ function fireFigures(offsets: number[]): { p50Ms: number; p99Ms: number } {
 
 export async function runFireBench(options: BenchOptions): Promise<void> {
   const accounts = options.quick ? 50 : 200;
-  const progress = createProgress(2);
+  const progress = createProgress(3);
   const scenario = (opensIn: string): ScenarioInput => ({
     name: 'bench-fire',
     seed: 3,
@@ -48,9 +56,15 @@ export async function runFireBench(options: BenchOptions): Promise<void> {
     const open = await harness.itemOpenAtServerMs('F');
     await runBaseline({ urls: harness.sim.urls, accounts, itemId: 'F', openAtServerMs: open, maxDurationMs: 3_000 });
     const baseOffsets = firstArrivalOffsets(await harness.arrivals(), open);
+    progress.step('reference: pre-written requests on open sockets, released with the true skew and latency');
+    await harness.reset(scenario('in 3s'));
+    const floorOpen = await harness.itemOpenAtServerMs('F');
+    await runIntakeFloor({ urls: harness.sim.urls, count: accounts, itemId: 'F', sendAtMs: floorOpen - 1_500 - 10 });
+    const floorOffsets = floorArrivalOffsets(await harness.arrivals(), floorOpen);
     progress.done();
     const a = fireFigures(oursOffsets);
     const b = fireFigures(baseOffsets);
+    const floor = fireFigures(floorOffsets);
     const left = ours.summary.fire;
     const table = markdownTable(
       [
@@ -69,11 +83,19 @@ export async function runFireBench(options: BenchOptions): Promise<void> {
           `${round(left.p50Ms ?? NaN, 2)} / ${round(left.p99Ms ?? NaN, 2)}`,
         ],
         ['baseline (setTimeout on the local clock)', baseOffsets.length, b.p50Ms, b.p99Ms, '—'],
+        [
+          'reference: the simulator intake (bytes pre-written, true skew)',
+          floorOffsets.length,
+          floor.p50Ms,
+          floor.p99Ms,
+          '—',
+        ],
       ],
     );
     emitResult(options, table, {
       fire: a,
       baseline: { fire: b },
+      reference: { fire: floor },
       goal: { p50AbsMs: 2, p99Ms: 10, met: Math.abs(a.p50Ms) <= 2 && a.p99Ms <= 10 },
     });
   } finally {

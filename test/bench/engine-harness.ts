@@ -186,3 +186,50 @@ export async function runBaseline(options: {
   await Promise.all(tokens.map((_, index) => book(index)));
   return { successes, firstSuccessLocalMs, answers };
 }
+
+/**
+ * A reference, not a client: what the simulator's own intake allows. `count` sockets are opened ahead, each with a
+ * pre-serialised book request; at `sendAtMs` (Date.now() scale, computed from the known skew and latency) a spin
+ * releases them and every request is written in one synchronous loop. The requests carry no token (the arrival log
+ * records them all the same) and are told apart by their `X-Client-Id`.
+ */
+export async function runIntakeFloor(options: {
+  urls: string[];
+  count: number;
+  itemId: string;
+  sendAtMs: number;
+}): Promise<void> {
+  const { connect } = await import('node:net');
+  const sockets = await Promise.all(
+    Array.from({ length: options.count }, (_, n) => {
+      const url = new URL(options.urls[n % options.urls.length]!);
+      return new Promise<import('node:net').Socket>((resolve, reject) => {
+        const socket = connect(Number(url.port), url.hostname, () => resolve(socket));
+        socket.setNoDelay(true);
+        socket.once('error', reject);
+        socket.on('data', () => undefined);
+      });
+    }),
+  );
+  const payloads = sockets.map((_, n) => {
+    const body = '{}';
+    return Buffer.from(
+      `POST /api/items/${options.itemId}/book HTTP/1.1\r\nhost: 127.0.0.1\r\nx-client-id: floor-${n}\r\n` +
+        `content-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n${body}`,
+    );
+  });
+  await new Promise((resolve) => setTimeout(resolve, Math.max(0, options.sendAtMs - Date.now() - 5)));
+  while (performance.timeOrigin + performance.now() < options.sendAtMs) {
+    /* fine wait */
+  }
+  for (let n = 0; n < sockets.length; n += 1) sockets[n]!.write(payloads[n]!);
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  for (const socket of sockets) socket.destroy();
+}
+
+/** The floor's requests, server receive instant minus the open instant. */
+export function floorArrivalOffsets(arrivals: Arrival[], openAtServerMs: number): number[] {
+  return arrivals
+    .filter((arrival) => arrival.route.endsWith('/book') && arrival.client.startsWith('floor-'))
+    .map((arrival) => arrival.serverMs - openAtServerMs);
+}
