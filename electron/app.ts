@@ -9,6 +9,7 @@ import {
   AttemptsRepository,
   CampaignsRepository,
   ClockSamplesRepository,
+  SchedulesRepository,
   TargetsRepository,
   ensureDataDir,
   openStore,
@@ -23,11 +24,19 @@ import { SimService } from './sim';
 import { ClockService, reportToWire, systemLocalClock, type LocalClock } from './clock';
 import { keyFileSealer, loadOrCreateKey, SecretBox, type Sealer } from './secrets';
 import { AccountsService, HealthMonitor, SessionKeeper, type SignInAdapter } from './accounts';
-import { DebugAnswerSolver, EngineService, OperatorCaptchaSolver, type CaptchaSolver } from './engine';
+import {
+  DebugAnswerSolver,
+  EngineService,
+  OperatorCaptchaSolver,
+  type CampaignSpecInput,
+  type CaptchaSolver,
+} from './engine';
 import { engineHandlers } from './engine/handlers';
 import { CaptchaService, ModelCaptchaSolver } from './captcha';
 import { accountHandlers } from './accounts/handlers';
 import { TminusError } from './errors';
+import { Scheduler, type SchedulerLog } from './schedule';
+import { scheduleHandlers } from './schedule/handlers';
 
 export interface AppOptions {
   dataDir: string;
@@ -39,6 +48,8 @@ export interface AppOptions {
   solver?: CaptchaSolver;
   /** Tests and benchmarks: use the simulator's revealed captcha answers when it gives them. */
   debugCaptchaAnswers?: boolean;
+  /** Where the scheduler logs (pino in `tminus daemon`); default: nowhere. */
+  log?: SchedulerLog;
   /** Where unexpected handler errors go (stderr in the CLI, the log in the desktop app). */
   onInternalError?: (call: string, error: unknown) => void;
 }
@@ -57,6 +68,8 @@ export interface App {
   targets: TargetsRepository;
   attempts: AttemptsRepository;
   captcha: CaptchaService;
+  /** Started by the long-running hosts (desktop, `tminus serve`, `tminus daemon`), not by one-shot commands. */
+  scheduler: Scheduler;
   close(): Promise<void>;
 }
 
@@ -153,7 +166,20 @@ export function createApp(options: AppOptions): App {
     solver: options.solver ?? (options.debugCaptchaAnswers ? new DebugAnswerSolver(modelSolver) : modelSolver),
   });
 
+  const scheduler = new Scheduler({
+    repository: new SchedulesRepository(store.db),
+    engine: {
+      createFromSchedule: (template, opensAtMs, scheduleId, name) =>
+        engine.create({ ...(template as object), name, opensAt: opensAtMs } as CampaignSpecInput, { scheduleId }),
+      arm: (id) => engine.arm(id),
+      isActive: (id) => engine.isActive(id),
+    },
+    log: options.log,
+    onRun: (event) => bus.emit('schedule/run', event),
+  });
+
   const handlers: Handlers = {
+    ...scheduleHandlers(scheduler),
     ...engineHandlers(engine, attempts, operatorCaptcha),
     ...accountHandlers({
       accounts,
@@ -219,7 +245,9 @@ export function createApp(options: AppOptions): App {
     targets,
     attempts,
     captcha,
+    scheduler,
     async close() {
+      await scheduler.stop();
       await captcha.close();
       await engine.close();
       health.stop();

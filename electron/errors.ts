@@ -27,7 +27,13 @@ export type ErrorCode =
   | 'CAMPAIGN_STATE'
   | 'CAPTCHA_MODEL_INVALID'
   | 'CAPTCHA_UNREADABLE'
-  | 'CAPTCHA_WORKER_DIED';
+  | 'CAPTCHA_WORKER_DIED'
+  | 'SCHEDULE_INVALID'
+  | 'SCHEDULE_NOT_FOUND'
+  | 'NOTIFIER_INVALID'
+  | 'NOTIFIER_NOT_FOUND'
+  | 'NOTIFY_FAILED'
+  | 'EXPORT_FAILED';
 
 export class TminusError extends Error {
   readonly code: ErrorCode;

@@ -12,3 +12,11 @@ export function parsePositiveInt(value: string): number {
   if (!/^\d+$/.test(value) || n < 1) throw new InvalidArgumentError(`'${value}' is not a positive integer`);
   return n;
 }
+
+/** "90s", "2m", "1h", "1500ms" or a number of milliseconds. */
+export function parseDurationMs(value: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/.exec(value.trim());
+  if (!match) throw new InvalidArgumentError(`'${value}' is not a duration (e.g. 60s, 2m, 1500ms)`);
+  const unit = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 }[match[2] ?? 'ms']!;
+  return Math.round(Number(match[1]) * unit);
+}

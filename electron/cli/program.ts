@@ -9,6 +9,8 @@ import { registerAccountsCommand } from './accounts-command';
 import { registerRunCommand } from './run-command';
 import { registerTargetsCommand } from './targets-command';
 import { registerCaptchaCommand } from './captcha-command';
+import { registerScheduleCommand } from './schedule-command';
+import { registerDaemonCommand } from './daemon-command';
 
 export function buildProgram(): Command {
   const program = new Command('tminus')
@@ -25,6 +27,8 @@ export function buildProgram(): Command {
   registerRunCommand(program);
   registerTargetsCommand(program);
   registerCaptchaCommand(program);
+  registerScheduleCommand(program);
+  registerDaemonCommand(program);
   registerBenchCommand(program);
   return program;
 }

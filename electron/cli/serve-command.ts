@@ -35,6 +35,8 @@ export function registerServeCommand(program: Command): void {
         for (const result of results)
           console.log(`reconciled interrupted campaign ${result.campaignId}: ${result.found} booking(s) found`);
       });
+      for (const run of app.scheduler.start())
+        console.log(`schedule ${run.scheduleId}: ${run.state} run at ${new Date(run.runAtMs).toISOString()}`);
       const server = await startConsoleServer({ router: app.router, bus: app.bus, staticDir, port: options.port });
       console.log(`Tminus console: ${server.url}`);
       console.log(`data directory: ${app.dataDir}`);

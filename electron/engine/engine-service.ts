@@ -64,7 +64,7 @@ export class EngineService {
     return this.deps.clockService.serverNowMs() ?? this.deps.clock.nowMs();
   }
 
-  create(input: CampaignSpecInput): CampaignRecord {
+  create(input: CampaignSpecInput, options: { scheduleId?: number } = {}): CampaignRecord {
     const parsed = CampaignSpecSchema.safeParse(input);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
@@ -96,6 +96,7 @@ export class EngineService {
         openAtServerMs,
         timeZone: spec.timeZone ?? profile.timeZone,
         spec,
+        scheduleId: options.scheduleId ?? null,
       },
       this.deps.clock.nowMs(),
     );

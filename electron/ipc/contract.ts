@@ -2,6 +2,7 @@
 // TypeScript types are derived from the schemas here and nowhere else. Imported by the renderer too: zod only.
 import { z } from 'zod';
 import { CampaignSpecSchema } from '../engine/campaign-spec';
+import { ScheduleInputSchema } from '../schedule/schedule-input';
 
 const call = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => ({ input, output });
 
@@ -187,6 +188,30 @@ export const AttemptViewSchema = z.object({
   orderId: z.string().nullable(),
 });
 
+export const ScheduleRunStateSchema = z.enum(['started', 'missed', 'skipped-overlap', 'failed']);
+
+export const ScheduleRunViewSchema = z.object({
+  scheduleId: z.number().int(),
+  runAtMs: z.number(),
+  state: ScheduleRunStateSchema,
+  campaignId: z.string().nullable(),
+  message: z.string().nullable(),
+});
+
+export const ScheduleViewSchema = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  cron: z.string(),
+  timeZone: z.string(),
+  opensAfterMs: z.number(),
+  template: z.unknown(),
+  enabled: z.boolean(),
+  lastRunAtMs: z.number().nullable(),
+  lastCampaignId: z.string().nullable(),
+  next: z.array(z.object({ armAtMs: z.number(), opensAtMs: z.number() })),
+  recent: z.array(ScheduleRunViewSchema),
+});
+
 export const calls = {
   'app/info': call(z.object({}).strict(), AppInfoSchema),
   'targets/validate': call(ValidateTargetInputSchema, ValidateTargetOutputSchema),
@@ -281,6 +306,13 @@ export const calls = {
       .strict(),
     z.object({ total: z.number().int(), attempts: z.array(AttemptViewSchema) }),
   ),
+  'schedules/list': call(z.object({}).strict(), z.array(ScheduleViewSchema)),
+  'schedules/add': call(ScheduleInputSchema, ScheduleViewSchema),
+  'schedules/remove': call(z.object({ id: z.number().int().positive() }).strict(), z.object({ removed: z.boolean() })),
+  'schedules/set-enabled': call(
+    z.object({ id: z.number().int().positive(), enabled: z.boolean() }).strict(),
+    ScheduleViewSchema,
+  ),
   'captcha/answer': call(
     z.object({ requestId: z.string().min(1), answer: z.string().min(1).max(64) }).strict(),
     z.object({ accepted: z.boolean() }),
@@ -330,6 +362,7 @@ export const events = {
   }),
   'account/changed': z.object({ accountId: z.number().int(), targetId: z.string() }),
   'sim/state': SimStatusSchema,
+  'schedule/run': ScheduleRunViewSchema,
   'captcha/needed': z.object({
     requestId: z.string(),
     campaignId: z.string(),
@@ -357,6 +390,7 @@ export type ClockStatus = z.output<typeof ClockStatusSchema>;
 export type AccountViewWire = z.output<typeof AccountViewSchema>;
 export type ImportReportWire = z.output<typeof ImportReportSchema>;
 export type CampaignState = z.output<typeof CampaignStateSchema>;
+export type ScheduleViewWire = z.output<typeof ScheduleViewSchema>;
 
 export const topics = Object.keys(events) as Topic[];
 export const isTopic = (value: string): value is Topic => Object.hasOwn(events, value);

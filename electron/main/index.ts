@@ -55,6 +55,7 @@ void app.whenReady().then(() => {
   tminus.health.start();
   tminus.captcha.start().catch((error: Error) => console.error(`captcha reader not available: ${error.message}`));
   void tminus.engine.reconcileInterrupted();
+  tminus.scheduler.start();
   bindIpcMain(ipcMain, tminus.router, tminus.bus, isOwnPage);
   createWindow();
   app.on('activate', () => {

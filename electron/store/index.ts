@@ -15,3 +15,10 @@ export {
   type Availability,
   type LeaseFilter,
 } from './accounts-repository';
+export {
+  SchedulesRepository,
+  type ScheduleRecord,
+  type ScheduleRunRecord,
+  type ScheduleRunState,
+  type NewSchedule,
+} from './schedules-repository';
