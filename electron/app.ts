@@ -9,6 +9,7 @@ import {
   AttemptsRepository,
   CampaignsRepository,
   ClockSamplesRepository,
+  NotifiersRepository,
   SchedulesRepository,
   TargetsRepository,
   ensureDataDir,
@@ -37,6 +38,8 @@ import { accountHandlers } from './accounts/handlers';
 import { TminusError } from './errors';
 import { Scheduler, type SchedulerLog } from './schedule';
 import { scheduleHandlers } from './schedule/handlers';
+import { NotifyService, watchCampaigns, type DesktopSink } from './notify';
+import { notifierHandlers } from './notify/handlers';
 
 export interface AppOptions {
   dataDir: string;
@@ -48,6 +51,10 @@ export interface AppOptions {
   solver?: CaptchaSolver;
   /** Tests and benchmarks: use the simulator's revealed captcha answers when it gives them. */
   debugCaptchaAnswers?: boolean;
+  /** Shows desktop notifications (Electron's Notification); default: a `notification/desktop` event for the console. */
+  desktopNotify?: DesktopSink;
+  /** Notification delivery settings (tests shorten the backoff). */
+  notifyDelivery?: { retries?: number; baseMs?: number; maxMs?: number; timeoutMs?: number };
   /** Where the scheduler logs (pino in `tminus daemon`); default: nowhere. */
   log?: SchedulerLog;
   /** Where unexpected handler errors go (stderr in the CLI, the log in the desktop app). */
@@ -70,6 +77,7 @@ export interface App {
   captcha: CaptchaService;
   /** Started by the long-running hosts (desktop, `tminus serve`, `tminus daemon`), not by one-shot commands. */
   scheduler: Scheduler;
+  notify: NotifyService;
   close(): Promise<void>;
 }
 
@@ -166,6 +174,26 @@ export function createApp(options: AppOptions): App {
     solver: options.solver ?? (options.debugCaptchaAnswers ? new DebugAnswerSolver(modelSolver) : modelSolver),
   });
 
+  const notify = new NotifyService({
+    repository: new NotifiersRepository(store.db),
+    secrets,
+    bus,
+    desktop:
+      options.desktopNotify ??
+      ((title, text, sound) => {
+        bus.emit('notification/desktop', { title, text, sound });
+        return true;
+      }),
+    delivery: options.notifyDelivery,
+  });
+  const stopWatching = watchCampaigns({
+    bus,
+    notify,
+    campaigns,
+    attempts,
+    accountName: (id) => accountsRepository.get(id)?.username ?? null,
+  });
+
   const scheduler = new Scheduler({
     repository: new SchedulesRepository(store.db),
     engine: {
@@ -178,9 +206,20 @@ export function createApp(options: AppOptions): App {
     onRun: (event) => bus.emit('schedule/run', event),
   });
 
+  const engineCalls = engineHandlers(engine, attempts, operatorCaptcha);
+  const scheduleCalls = scheduleHandlers(scheduler);
   const handlers: Handlers = {
-    ...scheduleHandlers(scheduler),
-    ...engineHandlers(engine, attempts, operatorCaptcha),
+    ...scheduleCalls,
+    'schedules/add': (input) => {
+      notify.checkIds(input.template.notify ?? [], 'template.notify');
+      return scheduleCalls['schedules/add'](input);
+    },
+    ...notifierHandlers(notify),
+    ...engineCalls,
+    'campaigns/create': (spec) => {
+      notify.checkIds(spec.notify ?? []);
+      return engineCalls['campaigns/create'](spec);
+    },
     ...accountHandlers({
       accounts,
       targets,
@@ -246,7 +285,9 @@ export function createApp(options: AppOptions): App {
     attempts,
     captcha,
     scheduler,
+    notify,
     async close() {
+      stopWatching();
       await scheduler.stop();
       await captcha.close();
       await engine.close();

@@ -2,7 +2,8 @@
 // operator sign in by hand, and capture the cookies the profile names as the account's tokens. No input is simulated
 // and nothing is hidden from the site: this is the operator's own browser session, recorded.
 import { existsSync } from 'node:fs';
-import { chromium, type Page } from 'playwright-core';
+// playwright-core is loaded only when a browser sign-in starts: it costs ~90 MB of memory to load.
+import type { Page } from 'playwright-core';
 import { TminusError } from '../errors';
 import type { AccountTokens } from './sign-in';
 
@@ -41,6 +42,7 @@ export function findBrowser(): string {
 }
 
 export async function browserSignIn(options: BrowserSignInOptions): Promise<AccountTokens> {
+  const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({
     executablePath: options.executablePath ?? findBrowser(),
     headless: options.headless ?? false,

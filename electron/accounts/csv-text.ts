@@ -34,5 +34,4 @@ export function decodeCsvBytes(bytes: Buffer, encoding = 'utf-8'): DecodedText {
   }
 }
 
-/** A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR) gets a leading apostrophe. */
-export const neutraliseFormula = (cell: string): string => (/^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell);
+export { neutraliseFormula } from '../common/formula-cells';

@@ -1,7 +1,7 @@
 // `tminus accounts import|export|list`: the account pool from the command line.
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { createApp } from '../app';
+import { openApp } from './open-app';
 import { TminusError } from '../errors';
 import { dataDirFrom, type GlobalOptions } from './global-options';
 import { createProgress } from './progress';
@@ -17,7 +17,7 @@ export function registerAccountsCommand(program: Command): void {
     .requiredOption('--target <id>', 'target id (the built-in simulator is `simulator`)')
     .option('--dry-run', 'check every row and report, import nothing')
     .option('--encoding <name>', `file encoding: ${ENCODINGS.join(', ')}`, 'utf-8')
-    .action((file: string, flags: { target: string; dryRun?: boolean; encoding: string }, command: Command) => {
+    .action(async (file: string, flags: { target: string; dryRun?: boolean; encoding: string }, command: Command) => {
       if (!ENCODINGS.includes(flags.encoding.toLowerCase())) {
         throw new TminusError(
           'INVALID_ARGUMENT',
@@ -33,7 +33,7 @@ export function registerAccountsCommand(program: Command): void {
           `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
         );
       }
-      const app = createApp({ dataDir: dataDirFrom(command.optsWithGlobals<GlobalOptions>()) });
+      const app = await openApp({ dataDir: dataDirFrom(command.optsWithGlobals<GlobalOptions>()) });
       try {
         const progress = createProgress(1);
         progress.step(`${flags.dryRun ? 'checking' : 'importing'} ${file}`);
@@ -66,7 +66,7 @@ export function registerAccountsCommand(program: Command): void {
             : `imported ${report.imported} accounts into target ${flags.target}${skipped}`,
         );
       } finally {
-        void app.close();
+        await app.close();
       }
     });
 
@@ -75,8 +75,8 @@ export function registerAccountsCommand(program: Command): void {
     .description('export accounts as CSV, without passwords or tokens')
     .requiredOption('--target <id>', 'target id')
     .option('--out <file>', 'write to FILE instead of standard output')
-    .action((flags: { target: string; out?: string }, command: Command) => {
-      const app = createApp({ dataDir: dataDirFrom(command.optsWithGlobals<GlobalOptions>()) });
+    .action(async (flags: { target: string; out?: string }, command: Command) => {
+      const app = await openApp({ dataDir: dataDirFrom(command.optsWithGlobals<GlobalOptions>()) });
       try {
         const csv = app.accounts.exportCsv(flags.target);
         if (flags.out) {
@@ -86,7 +86,7 @@ export function registerAccountsCommand(program: Command): void {
           process.stdout.write(csv);
         }
       } finally {
-        void app.close();
+        await app.close();
       }
     });
 
@@ -95,8 +95,8 @@ export function registerAccountsCommand(program: Command): void {
     .description('list the accounts of a target with status, lease and last outcome')
     .requiredOption('--target <id>', 'target id')
     .option('--json', 'print JSON')
-    .action((flags: { target: string; json?: boolean }, command: Command) => {
-      const app = createApp({ dataDir: dataDirFrom(command.optsWithGlobals<GlobalOptions>()) });
+    .action(async (flags: { target: string; json?: boolean }, command: Command) => {
+      const app = await openApp({ dataDir: dataDirFrom(command.optsWithGlobals<GlobalOptions>()) });
       try {
         app.accounts.exportCsv(flags.target); // validates the target id
         const list = app.accounts.list(flags.target);
@@ -112,7 +112,7 @@ export function registerAccountsCommand(program: Command): void {
         }
         console.error(`${list.length} accounts`);
       } finally {
-        void app.close();
+        await app.close();
       }
     });
 }

@@ -36,6 +36,14 @@ const BENCHMARKS: Record<
     description: 'captcha accuracy, latency, throughput and fire-path jitter, vs the model on the main thread',
     run: async (options) => (await import('../../test/bench/captcha-bench')).runCaptchaBench(options),
   },
+  reports: {
+    description: 'attribution by every dimension over 1,000,000 attempts, vs the same queries reading the table',
+    run: async (options) => (await import('../../test/bench/reports-bench')).runReportsBench(options),
+  },
+  export: {
+    description: '1,000,000 attempts to CSV, streamed, vs read whole and stringified (peak RSS, rows/s)',
+    run: async (options) => (await import('../../test/bench/export-bench')).runExportBench(options),
+  },
   clock: {
     description: "clock offset error and bound against the simulator with known skews, vs the peers' estimator",
     run: async (options) => (await import('../../test/bench/clock-bench')).runClockBench(options),

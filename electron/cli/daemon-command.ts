@@ -2,7 +2,7 @@
 // (running campaigns are cancelled and their attempts flushed, leases released).
 import type { Command } from 'commander';
 import { pino } from 'pino';
-import { createApp } from '../app';
+import { openApp } from './open-app';
 import { dataDirFrom, type GlobalOptions } from './global-options';
 
 export function registerDaemonCommand(program: Command): void {
@@ -12,7 +12,7 @@ export function registerDaemonCommand(program: Command): void {
     .option('--log-level <level>', 'pino level: debug, info, warn or error', 'info')
     .action(async (flags: { logLevel: string }, command: Command) => {
       const log = pino({ name: 'tminus', level: flags.logLevel });
-      const app = createApp({
+      const app = await openApp({
         dataDir: dataDirFrom(command.optsWithGlobals<GlobalOptions>()),
         log: {
           info: (fields, message) => log.info(fields, message),

@@ -11,6 +11,7 @@ import { registerTargetsCommand } from './targets-command';
 import { registerCaptchaCommand } from './captcha-command';
 import { registerScheduleCommand } from './schedule-command';
 import { registerDaemonCommand } from './daemon-command';
+import { registerExportCommand } from './export-command';
 
 export function buildProgram(): Command {
   const program = new Command('tminus')
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerCaptchaCommand(program);
   registerScheduleCommand(program);
   registerDaemonCommand(program);
+  registerExportCommand(program);
   registerBenchCommand(program);
   return program;
 }

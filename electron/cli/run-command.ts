@@ -2,7 +2,7 @@
 // built-in simulator, `run` starts it (with the campaign's scenario) and signs its accounts in.
 import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { createApp } from '../app';
+import { openApp } from './open-app';
 import { parseValidatedDocument, describeProblems } from '../common/validated-document';
 import { CampaignSpecSchema, type CampaignSpec, type RunSummary } from '../engine';
 import { loadProfileFile } from '../targets';
@@ -49,7 +49,7 @@ export function registerRunCommand(program: Command): void {
     .option('--json', 'print the summary as JSON')
     .action(async (file: string, flags: { target?: string; accounts?: string; json?: boolean }, command: Command) => {
       const spec = loadCampaign(file);
-      const app = createApp({ dataDir: dataDirFrom(command.optsWithGlobals<GlobalOptions>()) });
+      const app = await openApp({ dataDir: dataDirFrom(command.optsWithGlobals<GlobalOptions>()) });
       const say = (line: string): void => {
         if (!flags.json) process.stderr.write(`${line}\n`);
       };

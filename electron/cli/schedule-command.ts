@@ -3,7 +3,8 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
-import { createApp, type App } from '../app';
+import type { App } from '../app';
+import { openApp } from './open-app';
 import { TminusError } from '../errors';
 import { dataDirFrom, type GlobalOptions } from './global-options';
 import { parseDurationMs, parsePositiveInt } from './parse';
@@ -33,7 +34,7 @@ function readTemplate(file: string): Record<string, unknown> {
 }
 
 async function withApp<T>(command: Command, work: (app: App) => T | Promise<T>): Promise<T> {
-  const app = createApp({ dataDir: dataDirFrom(command.optsWithGlobals<GlobalOptions>()) });
+  const app = await openApp({ dataDir: dataDirFrom(command.optsWithGlobals<GlobalOptions>()) });
   try {
     return await work(app);
   } finally {

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { createApp } from '../app';
+import { openApp } from './open-app';
 import { startConsoleServer } from '../ipc/ws-transport';
 import { dataDirFrom, type GlobalOptions } from './global-options';
 import { openBrowser } from './open-browser';
@@ -24,7 +24,7 @@ export function registerServeCommand(program: Command): void {
       const globals = command.optsWithGlobals<GlobalOptions>();
       const staticDir = builtRendererDir();
       if (!staticDir) throw new Error('the console is not built: run `npm run build` first');
-      const app = createApp({
+      const app = await openApp({
         dataDir: dataDirFrom(globals),
         onInternalError: (call, error) => console.error(`tminus: ${call} failed:`, error),
       });

@@ -42,6 +42,11 @@ export const CampaignSpecSchema = z
       .strict()
       .default({ maxDurationMs: 120_000 }),
     armLeadMs: z.number().int().min(0).max(3_600_000).default(60_000),
+    notify: z
+      .array(z.number().int().positive())
+      .max(20)
+      .optional()
+      .describe('notifier ids told about the first success and the end'),
     clockSyncEveryMs: z.number().int().min(1_000).default(15_000),
     simulator: z
       .object({ scenario: z.string().min(1) })

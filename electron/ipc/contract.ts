@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { CampaignSpecSchema } from '../engine/campaign-spec';
 import { ScheduleInputSchema } from '../schedule/schedule-input';
+import { DeliveryResultSchema, NotifierInputSchema, NotifierViewSchema } from '../notify/notifier-config';
 
 const call = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => ({ input, output });
 
@@ -313,6 +314,13 @@ export const calls = {
     z.object({ id: z.number().int().positive(), enabled: z.boolean() }).strict(),
     ScheduleViewSchema,
   ),
+  'notifiers/list': call(z.object({}).strict(), z.array(NotifierViewSchema)),
+  'notifiers/save': call(
+    z.object({ id: z.number().int().positive().optional(), notifier: NotifierInputSchema }).strict(),
+    NotifierViewSchema,
+  ),
+  'notifiers/remove': call(z.object({ id: z.number().int().positive() }).strict(), z.object({ removed: z.boolean() })),
+  'notifiers/test': call(z.object({ id: z.number().int().positive() }).strict(), DeliveryResultSchema),
   'captcha/answer': call(
     z.object({ requestId: z.string().min(1), answer: z.string().min(1).max(64) }).strict(),
     z.object({ accepted: z.boolean() }),
@@ -363,6 +371,13 @@ export const events = {
   'account/changed': z.object({ accountId: z.number().int(), targetId: z.string() }),
   'sim/state': SimStatusSchema,
   'schedule/run': ScheduleRunViewSchema,
+  'notification/sent': DeliveryResultSchema.extend({
+    notifierId: z.number().int(),
+    name: z.string(),
+    event: z.enum(['first-success', 'campaign-end', 'test']),
+    campaignId: z.string().nullable(),
+  }),
+  'notification/desktop': z.object({ title: z.string(), text: z.string(), sound: z.boolean() }),
   'captcha/needed': z.object({
     requestId: z.string(),
     campaignId: z.string(),
@@ -391,6 +406,7 @@ export type AccountViewWire = z.output<typeof AccountViewSchema>;
 export type ImportReportWire = z.output<typeof ImportReportSchema>;
 export type CampaignState = z.output<typeof CampaignStateSchema>;
 export type ScheduleViewWire = z.output<typeof ScheduleViewSchema>;
+export type NotifierViewWire = z.output<typeof NotifierViewSchema>;
 
 export const topics = Object.keys(events) as Topic[];
 export const isTopic = (value: string): value is Topic => Object.hasOwn(events, value);

@@ -1,5 +1,5 @@
 // The desktop shell: one hardened window over the same composition root the CLI uses.
-import { app, BrowserWindow, ipcMain, shell, session } from 'electron';
+import { app, BrowserWindow, ipcMain, Notification, shell, session } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createApp, type App } from '../app';
@@ -50,6 +50,11 @@ void app.whenReady().then(() => {
   tminus = createApp({
     dataDir: process.env.TMINUS_HOME ?? app.getPath('userData'),
     sealer: safeStorageSealer() ?? undefined,
+    desktopNotify: (title, body, sound) => {
+      if (!Notification.isSupported()) return false;
+      new Notification({ title, body, silent: !sound }).show();
+      return true;
+    },
     onInternalError: (call, error) => console.error(`${call} failed:`, error),
   });
   tminus.health.start();

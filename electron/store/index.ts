@@ -22,3 +22,4 @@ export {
   type ScheduleRunState,
   type NewSchedule,
 } from './schedules-repository';
+export { NotifiersRepository, type NotifierRecord } from './notifiers-repository';

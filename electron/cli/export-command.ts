@@ -1,0 +1,110 @@
+// `tminus export attempts|summary|attribution --campaign ID --out FILE`: CSV an analyst can open. The file appears
+// only when the export is complete (written beside it, then renamed); a failed export leaves nothing behind.
+import { createWriteStream, renameSync, rmSync } from 'node:fs';
+import type { Writable } from 'node:stream';
+import type { Command } from 'commander';
+import type { App } from '../app';
+import { openApp } from './open-app';
+import { exportAttempts, exportAttribution, exportSummary } from '../reports';
+import { checkTimeZone } from '../schedule';
+import { OutcomeSchema } from '../ipc/contract';
+import { TminusError } from '../errors';
+import { dataDirFrom, type GlobalOptions } from './global-options';
+import { createProgress } from './progress';
+
+interface ExportFlags {
+  campaign: string[];
+  out: string;
+  bom?: boolean;
+  tz?: string;
+  outcome?: string[];
+}
+
+async function toFile(out: string, write: (stream: Writable) => Promise<{ rows: number }>): Promise<number> {
+  const partial = `${out}.partial`;
+  const stream = createWriteStream(partial);
+  try {
+    const { rows } = await write(stream);
+    renameSync(partial, out);
+    return rows;
+  } catch (error) {
+    stream.destroy();
+    rmSync(partial, { force: true });
+    throw error;
+  }
+}
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+function checkOutcomes(values: string[] | undefined): Array<(typeof OutcomeSchema.options)[number]> | undefined {
+  if (!values) return undefined;
+  return values.map((value) => {
+    const parsed = OutcomeSchema.safeParse(value);
+    if (!parsed.success)
+      throw new TminusError(
+        'INVALID_ARGUMENT',
+        `--outcome: '${value}' is not one of ${OutcomeSchema.options.join(', ')}`,
+      );
+    return parsed.data;
+  });
+}
+
+export function registerExportCommand(program: Command): void {
+  const exporter = program.command('export').description("write a campaign's attempts, summary or attribution as CSV");
+  const common = (command: Command): Command =>
+    command
+      .requiredOption('--campaign <id>', 'campaign id (summary: repeat for several)', collect)
+      .requiredOption('--out <file>', 'CSV file to write')
+      .option('--bom', 'start with a UTF-8 BOM (Excel reads Chinese text right)')
+      .option('--tz <zone>', "time zone of the ISO-8601 instants (default: the campaign's)");
+  const run = async (
+    command: Command,
+    flags: ExportFlags,
+    work: (app: App, flags: ExportFlags) => Promise<number>,
+  ): Promise<void> => {
+    if (flags.tz) checkTimeZone(flags.tz);
+    const app = await openApp({ dataDir: dataDirFrom(command.optsWithGlobals<GlobalOptions>()) });
+    try {
+      const rows = await work(app, flags);
+      console.log(`${rows.toLocaleString('en-US')} row(s) written to ${flags.out}`);
+    } finally {
+      await app.close();
+    }
+  };
+  common(exporter.command('attempts').description('every attempt, streamed (a million rows fit in little memory)'))
+    .option('--outcome <outcome>', 'only attempts with this outcome (repeatable)', collect)
+    .action(async (flags: ExportFlags, command: Command) =>
+      run(command, flags, async (app) => {
+        const outcomes = checkOutcomes(flags.outcome);
+        const progress = createProgress(1);
+        progress.step(`attempts of ${flags.campaign[0]}`);
+        const rows = await toFile(flags.out, (stream) =>
+          exportAttempts(app.store.db, flags.campaign[0]!, stream, {
+            bom: flags.bom,
+            timeZone: flags.tz,
+            filter: outcomes ? { outcomes } : undefined,
+            onProgress: (done, total) =>
+              progress.update(total === 0 ? 1 : done / total, `${done.toLocaleString('en-US')} rows`),
+          }),
+        );
+        progress.done();
+        return rows;
+      }),
+    );
+  common(
+    exporter.command('summary').description('one row per campaign: outcomes, first success, fire precision'),
+  ).action(async (flags: ExportFlags, command: Command) =>
+    run(command, flags, (app) =>
+      toFile(flags.out, (stream) =>
+        exportSummary(app.store.db, flags.campaign, stream, { bom: flags.bom, timeZone: flags.tz }),
+      ),
+    ),
+  );
+  common(
+    exporter.command('attribution').description('success rate by account, endpoint, fire offset, latency, …'),
+  ).action(async (flags: ExportFlags, command: Command) =>
+    run(command, flags, (app) =>
+      toFile(flags.out, (stream) => exportAttribution(app.store.db, flags.campaign[0]!, stream, { bom: flags.bom })),
+    ),
+  );
+}

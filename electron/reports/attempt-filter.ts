@@ -1,0 +1,42 @@
+// Which of a campaign's attempts a table, a drill-down or an export shows: fixed SQL fragments with parameters.
+import { z } from 'zod';
+import { OutcomeSchema } from '../ipc/contract';
+
+export const AttemptFilterSchema = z
+  .object({
+    outcomes: z.array(OutcomeSchema).max(9).optional(),
+    accountId: z.number().int().positive().optional(),
+    endpoint: z.string().max(500).optional(),
+    retry: z.number().int().min(0).optional(),
+    errorCode: z.string().max(200).optional(),
+  })
+  .strict();
+
+export type AttemptFilter = z.output<typeof AttemptFilterSchema>;
+
+/** The WHERE clause after `a.campaign_id = @campaignId` (table alias `a`), and its parameters. */
+export function filterSql(filter: AttemptFilter = {}): { sql: string; params: Record<string, unknown> } {
+  const clauses: string[] = [];
+  const params: Record<string, unknown> = {};
+  if (filter.outcomes && filter.outcomes.length > 0) {
+    clauses.push('a.outcome IN (SELECT value FROM json_each(@outcomes))');
+    params.outcomes = JSON.stringify(filter.outcomes);
+  }
+  if (filter.accountId !== undefined) {
+    clauses.push('a.account_id = @accountId');
+    params.accountId = filter.accountId;
+  }
+  if (filter.endpoint !== undefined) {
+    clauses.push('a.endpoint = @endpoint');
+    params.endpoint = filter.endpoint;
+  }
+  if (filter.retry !== undefined) {
+    clauses.push('a.retry = @retry');
+    params.retry = filter.retry;
+  }
+  if (filter.errorCode !== undefined) {
+    clauses.push('coalesce(a.error_code, a.outcome) = @errorCode');
+    params.errorCode = filter.errorCode;
+  }
+  return { sql: clauses.map((clause) => ` AND ${clause}`).join(''), params };
+}
