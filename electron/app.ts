@@ -32,7 +32,7 @@ import {
   type CampaignSpecInput,
   type CaptchaSolver,
 } from './engine';
-import { engineHandlers } from './engine/handlers';
+import { campaignView, engineHandlers } from './engine/handlers';
 import { CaptchaService, ModelCaptchaSolver } from './captcha';
 import { accountHandlers } from './accounts/handlers';
 import { TminusError } from './errors';
@@ -40,6 +40,8 @@ import { Scheduler, type SchedulerLog } from './schedule';
 import { scheduleHandlers } from './schedule/handlers';
 import { NotifyService, watchCampaigns, type DesktopSink } from './notify';
 import { notifierHandlers } from './notify/handlers';
+import { reportHandlers } from './reports/handlers';
+import { rehearse } from './rehearsal';
 
 export interface AppOptions {
   dataDir: string;
@@ -55,6 +57,8 @@ export interface AppOptions {
   desktopNotify?: DesktopSink;
   /** Notification delivery settings (tests shorten the backoff). */
   notifyDelivery?: { retries?: number; baseMs?: number; maxMs?: number; timeoutMs?: number };
+  /** The desktop app's save dialog for CSV exports; the browser console downloads instead. */
+  chooseSavePath?: (suggestedName: string) => Promise<string | null>;
   /** Where the scheduler logs (pino in `tminus daemon`); default: nowhere. */
   log?: SchedulerLog;
   /** Where unexpected handler errors go (stderr in the CLI, the log in the desktop app). */
@@ -215,6 +219,8 @@ export function createApp(options: AppOptions): App {
       return scheduleCalls['schedules/add'](input);
     },
     ...notifierHandlers(notify),
+    ...reportHandlers(store.db, options.chooseSavePath),
+    'sim/rehearse': async () => campaignView(await rehearse({ sim, accounts, engine, targetId: SIMULATOR_TARGET_ID })),
     ...engineCalls,
     'campaigns/create': (spec) => {
       notify.checkIds(spec.notify ?? []);

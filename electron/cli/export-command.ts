@@ -1,11 +1,10 @@
 // `tminus export attempts|summary|attribution --campaign ID --out FILE`: CSV an analyst can open. The file appears
 // only when the export is complete (written beside it, then renamed); a failed export leaves nothing behind.
-import { createWriteStream, renameSync, rmSync } from 'node:fs';
-import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import type { App } from '../app';
 import { openApp } from './open-app';
 import { exportAttempts, exportAttribution, exportSummary } from '../reports';
+import { writeFileAtomically } from '../reports/write-file';
 import { checkTimeZone } from '../schedule';
 import { OutcomeSchema } from '../ipc/contract';
 import { TminusError } from '../errors';
@@ -18,20 +17,6 @@ interface ExportFlags {
   bom?: boolean;
   tz?: string;
   outcome?: string[];
-}
-
-async function toFile(out: string, write: (stream: Writable) => Promise<{ rows: number }>): Promise<number> {
-  const partial = `${out}.partial`;
-  const stream = createWriteStream(partial);
-  try {
-    const { rows } = await write(stream);
-    renameSync(partial, out);
-    return rows;
-  } catch (error) {
-    stream.destroy();
-    rmSync(partial, { force: true });
-    throw error;
-  }
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -78,7 +63,7 @@ export function registerExportCommand(program: Command): void {
         const outcomes = checkOutcomes(flags.outcome);
         const progress = createProgress(1);
         progress.step(`attempts of ${flags.campaign[0]}`);
-        const rows = await toFile(flags.out, (stream) =>
+        const rows = await writeFileAtomically(flags.out, (stream) =>
           exportAttempts(app.store.db, flags.campaign[0]!, stream, {
             bom: flags.bom,
             timeZone: flags.tz,
@@ -95,7 +80,7 @@ export function registerExportCommand(program: Command): void {
     exporter.command('summary').description('one row per campaign: outcomes, first success, fire precision'),
   ).action(async (flags: ExportFlags, command: Command) =>
     run(command, flags, (app) =>
-      toFile(flags.out, (stream) =>
+      writeFileAtomically(flags.out, (stream) =>
         exportSummary(app.store.db, flags.campaign, stream, { bom: flags.bom, timeZone: flags.tz }),
       ),
     ),
@@ -104,7 +89,9 @@ export function registerExportCommand(program: Command): void {
     exporter.command('attribution').description('success rate by account, endpoint, fire offset, latency, …'),
   ).action(async (flags: ExportFlags, command: Command) =>
     run(command, flags, (app) =>
-      toFile(flags.out, (stream) => exportAttribution(app.store.db, flags.campaign[0]!, stream, { bom: flags.bom })),
+      writeFileAtomically(flags.out, (stream) =>
+        exportAttribution(app.store.db, flags.campaign[0]!, stream, { bom: flags.bom }),
+      ),
     ),
   );
 }

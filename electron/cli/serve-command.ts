@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { openApp } from './open-app';
 import { startConsoleServer } from '../ipc/ws-transport';
+import { csvDownloads } from '../reports/download';
 import { dataDirFrom, type GlobalOptions } from './global-options';
 import { openBrowser } from './open-browser';
 import { parsePort } from './parse';
@@ -37,7 +38,13 @@ export function registerServeCommand(program: Command): void {
       });
       for (const run of app.scheduler.start())
         console.log(`schedule ${run.scheduleId}: ${run.state} run at ${new Date(run.runAtMs).toISOString()}`);
-      const server = await startConsoleServer({ router: app.router, bus: app.bus, staticDir, port: options.port });
+      const server = await startConsoleServer({
+        router: app.router,
+        bus: app.bus,
+        staticDir,
+        port: options.port,
+        download: csvDownloads(app.store.db),
+      });
       console.log(`Tminus console: ${server.url}`);
       console.log(`data directory: ${app.dataDir}`);
       if (options.open) openBrowser(server.url, (line) => console.log(line));

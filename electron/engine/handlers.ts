@@ -4,7 +4,7 @@ import type { CampaignRecord, AttemptsRepository } from '../store';
 import type { EngineService } from './engine-service';
 import type { OperatorCaptchaSolver } from './captcha-solver';
 
-const view = (campaign: CampaignRecord) => ({
+export const campaignView = (campaign: CampaignRecord) => ({
   id: campaign.id,
   name: campaign.name,
   targetId: campaign.targetId,
@@ -22,13 +22,14 @@ export function engineHandlers(
   engine: EngineService,
   attempts: AttemptsRepository,
   operator: OperatorCaptchaSolver,
-): HandlersFor<'campaigns' | 'attempts'> & Pick<Handlers, 'captcha/answer'> {
+): Omit<HandlersFor<'campaigns' | 'attempts'>, 'campaigns/accounts' | 'attempts/query'> &
+  Pick<Handlers, 'captcha/answer'> {
   return {
-    'campaigns/create': (spec) => view(engine.create(spec)),
-    'campaigns/list': () => engine.list().map(view),
-    'campaigns/get': ({ id }) => view(engine.get(id)),
-    'campaigns/arm': ({ id }) => view(engine.arm(id).campaign),
-    'campaigns/cancel': async ({ id }) => view(await engine.cancel(id)),
+    'campaigns/create': (spec) => campaignView(engine.create(spec)),
+    'campaigns/list': () => engine.list().map(campaignView),
+    'campaigns/get': ({ id }) => campaignView(engine.get(id)),
+    'campaigns/arm': ({ id }) => campaignView(engine.arm(id).campaign),
+    'campaigns/cancel': async ({ id }) => campaignView(await engine.cancel(id)),
     'attempts/list': ({ campaignId, offset, limit }) => {
       engine.get(campaignId);
       return {

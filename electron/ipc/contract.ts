@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { CampaignSpecSchema } from '../engine/campaign-spec';
 import { ScheduleInputSchema } from '../schedule/schedule-input';
 import { DeliveryResultSchema, NotifierInputSchema, NotifierViewSchema } from '../notify/notifier-config';
+import { AttemptFilterSchema } from '../reports/attempt-filter';
 
 const call = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => ({ input, output });
 
@@ -213,6 +214,44 @@ export const ScheduleViewSchema = z.object({
   recent: z.array(ScheduleRunViewSchema),
 });
 
+export const DimensionSchema = z.enum([
+  'account',
+  'endpoint',
+  'fireOffset',
+  'latency',
+  'outcome',
+  'errorClass',
+  'captchaConfidence',
+  'retry',
+]);
+
+export const AttributionRowSchema = z.object({
+  bucket: z.string(),
+  key: z.union([z.string(), z.number()]).nullable(),
+  attempts: z.number().int(),
+  successes: z.number().int(),
+  successRate: z.number(),
+});
+
+export const AttemptRowSchema = z.object({
+  id: z.number().int(),
+  accountId: z.number().int(),
+  username: z.string().nullable(),
+  endpoint: z.string(),
+  retry: z.number().int(),
+  plannedSendServerMs: z.number().nullable(),
+  sentServerMs: z.number().nullable(),
+  serverReceivedMs: z.number().nullable(),
+  latencyMs: z.number().nullable(),
+  httpStatus: z.number().int().nullable(),
+  outcome: z.string(),
+  errorCode: z.string().nullable(),
+  captchaConfidence: z.number().nullable(),
+  orderId: z.string().nullable(),
+});
+
+export const ExportKindSchema = z.enum(['attempts', 'summary', 'attribution']);
+
 export const calls = {
   'app/info': call(z.object({}).strict(), AppInfoSchema),
   'targets/validate': call(ValidateTargetInputSchema, ValidateTargetOutputSchema),
@@ -321,6 +360,69 @@ export const calls = {
   ),
   'notifiers/remove': call(z.object({ id: z.number().int().positive() }).strict(), z.object({ removed: z.boolean() })),
   'notifiers/test': call(z.object({ id: z.number().int().positive() }).strict(), DeliveryResultSchema),
+  'campaigns/accounts': call(
+    z.object({ id: z.string().min(1) }).strict(),
+    z.array(
+      z.object({
+        accountId: z.number().int(),
+        username: z.string(),
+        status: z.string(),
+        leased: z.boolean(),
+        attempts: z.number().int(),
+        successes: z.number().int(),
+        lastOutcome: z.string().nullable(),
+      }),
+    ),
+  ),
+  'attempts/query': call(
+    z
+      .object({
+        campaignId: z.string().min(1),
+        filter: AttemptFilterSchema.default({}),
+        sort: z
+          .object({
+            field: z.enum(['id', 'sentServerMs', 'latencyMs', 'retry', 'outcome', 'accountId', 'endpoint']),
+            order: z.enum(['asc', 'desc']),
+          })
+          .strict()
+          .optional(),
+        offset: z.number().int().min(0).default(0),
+        limit: z.number().int().min(1).max(1_000).default(200),
+      })
+      .strict(),
+    z.object({ total: z.number().int(), rows: z.array(AttemptRowSchema) }),
+  ),
+  'reports/attribution': call(
+    z.object({ campaignId: z.string().min(1), dimension: DimensionSchema }).strict(),
+    z.object({ rows: z.array(AttributionRowSchema) }),
+  ),
+  'reports/open-history': call(
+    z.object({ targetId: TargetIdSchema }).strict(),
+    z.object({
+      campaigns: z.array(
+        z.object({
+          campaignId: z.string(),
+          name: z.string(),
+          openAtServerMs: z.number(),
+          observedOpenAtServerMs: z.number(),
+          deltaMs: z.number(),
+        }),
+      ),
+      suggestedLeadMs: z.number().nullable(),
+    }),
+  ),
+  'reports/save-csv': call(
+    z
+      .object({
+        kind: ExportKindSchema,
+        campaignId: z.string().min(1),
+        filter: AttemptFilterSchema.default({}),
+        bom: z.boolean().default(false),
+      })
+      .strict(),
+    z.object({ path: z.string().nullable(), rows: z.number().int() }),
+  ),
+  'sim/rehearse': call(z.object({}).strict(), CampaignViewSchema),
   'captcha/answer': call(
     z.object({ requestId: z.string().min(1), answer: z.string().min(1).max(64) }).strict(),
     z.object({ accepted: z.boolean() }),
@@ -407,6 +509,10 @@ export type ImportReportWire = z.output<typeof ImportReportSchema>;
 export type CampaignState = z.output<typeof CampaignStateSchema>;
 export type ScheduleViewWire = z.output<typeof ScheduleViewSchema>;
 export type NotifierViewWire = z.output<typeof NotifierViewSchema>;
+export type AttributionRowWire = z.output<typeof AttributionRowSchema>;
+export type AttemptRowWire = z.output<typeof AttemptRowSchema>;
+export type DimensionWire = z.output<typeof DimensionSchema>;
+export type CampaignViewWire = z.output<typeof CampaignViewSchema>;
 
 export const topics = Object.keys(events) as Topic[];
 export const isTopic = (value: string): value is Topic => Object.hasOwn(events, value);

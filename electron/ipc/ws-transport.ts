@@ -16,6 +16,11 @@ export interface ConsoleServerOptions {
   bus: EventBus;
   /** Built renderer; null serves only the socket (tests). */
   staticDir: string | null;
+  /**
+   * Serves `GET /download/<name>?token=…` (CSV exports): the handler writes the response, or returns false for an
+   * unknown name. The token is checked first, as for the socket.
+   */
+  download?: (name: string, query: URLSearchParams, response: ServerResponse) => Promise<boolean>;
   port?: number;
   token?: string;
   /** Frame length for event coalescing; 0 sends one message per event (the benchmark's baseline). */
@@ -56,6 +61,16 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     }
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.writeHead(405, { allow: 'GET, HEAD' }).end();
+      return;
+    }
+    const url = new URL(request.url ?? '/', `http://${HOST}`);
+    if (url.pathname.startsWith('/download/') && options.download) {
+      if (!sameToken(url.searchParams.get('token') ?? '', token)) {
+        response.writeHead(401, { 'content-type': 'text/plain' }).end('unauthorized\n');
+        return;
+      }
+      const served = await options.download(url.pathname.slice('/download/'.length), url.searchParams, response);
+      if (!served) response.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
       return;
     }
     const file = options.staticDir ? await readStaticFile(options.staticDir, request.url ?? '/') : null;

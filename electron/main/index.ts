@@ -1,5 +1,5 @@
 // The desktop shell: one hardened window over the same composition root the CLI uses.
-import { app, BrowserWindow, ipcMain, Notification, shell, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Notification, shell, session } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createApp, type App } from '../app';
@@ -50,6 +50,13 @@ void app.whenReady().then(() => {
   tminus = createApp({
     dataDir: process.env.TMINUS_HOME ?? app.getPath('userData'),
     sealer: safeStorageSealer() ?? undefined,
+    chooseSavePath: async (suggestedName) => {
+      const result = await dialog.showSaveDialog({
+        defaultPath: suggestedName,
+        filters: [{ name: 'CSV', extensions: ['csv'] }],
+      });
+      return result.canceled ? null : (result.filePath ?? null);
+    },
     desktopNotify: (title, body, sound) => {
       if (!Notification.isSupported()) return false;
       new Notification({ title, body, silent: !sound }).show();
