@@ -5,6 +5,9 @@ import { CampaignSpecSchema } from '../engine/campaign-spec';
 import { ScheduleInputSchema } from '../schedule/schedule-input';
 import { DeliveryResultSchema, NotifierInputSchema, NotifierViewSchema } from '../notify/notifier-config';
 import { AttemptFilterSchema } from '../reports/attempt-filter';
+import { OutcomeSchema } from '../common/outcome';
+
+export { OutcomeSchema };
 
 const call = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => ({ input, output });
 
@@ -428,18 +431,6 @@ export const calls = {
     z.object({ accepted: z.boolean() }),
   ),
 } as const;
-
-export const OutcomeSchema = z.enum([
-  'success',
-  'soldOut',
-  'notOpen',
-  'rateLimited',
-  'captchaRequired',
-  'captchaRejected',
-  'unauthorized',
-  'retryable',
-  'fatal',
-]);
 
 export const CampaignStateSchema = z.enum([
   'draft',

@@ -1,6 +1,6 @@
 // Which of a campaign's attempts a table, a drill-down or an export shows: fixed SQL fragments with parameters.
 import { z } from 'zod';
-import { OutcomeSchema } from '../ipc/contract';
+import { OutcomeSchema } from '../common/outcome';
 
 export const AttemptFilterSchema = z
   .object({

@@ -1,39 +1,50 @@
-// CSV written row by row to a stream with csv-stringify, respecting backpressure so a million rows never sit in
-// memory: UTF-8, an optional BOM (Excel then reads Chinese text right), text cells that a spreadsheet would take for
-// a formula (= + - @, tab, CR) neutralised with a leading apostrophe. Numbers stay numbers.
+// CSV written to a stream a block at a time: rows are gathered into blocks of 500, each block is turned into CSV
+// text by csv-stringify and written with backpressure, so a million rows never sit in memory (and few objects live
+// long enough to grow the heap). UTF-8, an optional BOM (Excel then reads Chinese text right), text cells that a
+// spreadsheet would take for a formula (= + - @, tab, CR) neutralised with a leading apostrophe. Numbers stay
+// numbers.
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { stringify, type Stringifier } from 'csv-stringify';
+import { stringify } from 'csv-stringify/sync';
 import { neutraliseFormula } from '../common/formula-cells';
 
 export type Cell = string | number | null;
 
 export interface CsvSink {
-  /** Writes one row; resolves at once unless the destination is full. */
+  /** Adds one row; resolves at once unless a block was written and the destination is full. */
   row(cells: Cell[]): Promise<void> | void;
-  /** Ends the CSV and waits until the destination has it all. */
+  /** Writes what is left, ends the CSV and waits until the destination has it all. */
   end(): Promise<void>;
 }
 
+const BLOCK_ROWS = 500;
+
 export function csvSink(out: Writable, header: string[], options: { bom?: boolean } = {}): CsvSink {
-  const stringifier: Stringifier = stringify({ bom: options.bom === true, eof: true, record_delimiter: '\r\n' });
-  stringifier.pipe(out);
-  const failure = new Promise<never>((_, reject) => {
-    stringifier.once('error', reject);
-    out.once('error', reject);
-  });
-  failure.catch(() => undefined);
-  const write = (cells: Cell[]): Promise<void> | void => {
-    const safe = cells.map((cell) => (typeof cell === 'string' ? neutraliseFormula(cell) : (cell ?? '')));
-    if (!stringifier.write(safe)) return Promise.race([once(stringifier, 'drain').then(() => undefined), failure]);
+  let failure: Error | null = null;
+  out.once('error', (error: Error) => (failure = error));
+  let block: Cell[][] = [];
+  const write = (text: string): Promise<void> | void => {
+    if (failure) throw failure;
+    if (!out.write(text)) return Promise.race([once(out, 'drain'), once(out, 'error')]).then(() => undefined);
   };
-  void write(header);
+  const flush = (): Promise<void> | void => {
+    if (block.length === 0) return;
+    const text = stringify(block, { record_delimiter: '\r\n' });
+    block = [];
+    return write(text);
+  };
+  void write((options.bom ? '\ufeff' : '') + stringify([header], { record_delimiter: '\r\n' }));
   return {
-    row: write,
+    row(cells) {
+      block.push(cells.map((cell) => (typeof cell === 'string' ? neutraliseFormula(cell) : cell)));
+      if (block.length >= BLOCK_ROWS) return flush();
+    },
     async end() {
-      stringifier.end();
-      await Promise.race([finished(out), failure]);
+      await flush();
+      if (failure) throw failure;
+      out.end();
+      await finished(out);
     },
   };
 }
