@@ -9,8 +9,24 @@ export const AttemptFilterSchema = z
     endpoint: z.string().max(500).optional(),
     retry: z.number().int().min(0).optional(),
     errorCode: z.string().max(200).optional(),
+    /** A bucket of a range dimension: [from, to) of the fire offset (ms from the open instant), latency or confidence. */
+    range: z
+      .object({
+        field: z.enum(['fireOffset', 'latency', 'captchaConfidence']),
+        from: z.number().optional(),
+        to: z.number().optional(),
+        isNull: z.boolean().optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
+
+const RANGE_COLUMNS = {
+  fireOffset: '(a.sent_server_ms - (SELECT open_at_server_ms FROM campaigns WHERE id = @campaignId))',
+  latency: 'a.latency_ms',
+  captchaConfidence: 'a.captcha_confidence',
+} as const;
 
 export type AttemptFilter = z.output<typeof AttemptFilterSchema>;
 
@@ -37,6 +53,18 @@ export function filterSql(filter: AttemptFilter = {}): { sql: string; params: Re
   if (filter.errorCode !== undefined) {
     clauses.push('coalesce(a.error_code, a.outcome) = @errorCode');
     params.errorCode = filter.errorCode;
+  }
+  if (filter.range) {
+    const column = RANGE_COLUMNS[filter.range.field];
+    if (filter.range.isNull) clauses.push(`${column} IS NULL`);
+    if (filter.range.from !== undefined) {
+      clauses.push(`${column} >= @rangeFrom`);
+      params.rangeFrom = filter.range.from;
+    }
+    if (filter.range.to !== undefined) {
+      clauses.push(`${column} < @rangeTo`);
+      params.rangeTo = filter.range.to;
+    }
   }
   return { sql: clauses.map((clause) => ` AND ${clause}`).join(''), params };
 }

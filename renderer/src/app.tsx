@@ -13,6 +13,8 @@ import { TargetsPage } from './pages/targets/targets-page';
 import { ClockPage } from './pages/clock/clock-page';
 import { ReportsPage } from './pages/reports/reports-page';
 import { SettingsPage } from './pages/settings/settings-page';
+import { CaptchaDialog } from './components/feedback/captcha-dialog';
+import { EventFeedback } from './components/feedback/event-feedback';
 
 const PAGE_COMPONENTS: Record<PageId, () => React.JSX.Element> = {
   dashboard: DashboardPage,
@@ -46,6 +48,8 @@ export function App() {
         <AppLayout>
           <Page />
         </AppLayout>
+        <CaptchaDialog />
+        <EventFeedback />
       </AntApp>
     </ConfigProvider>
   );

@@ -27,5 +27,8 @@ export const api: ApiClient = createApiClient(
   window.tminus ? createElectronTransport(window.tminus) : createWebSocketTransport(socketUrl()),
 );
 
+/** The `tminus serve` access token (for download links); null in the desktop app. */
+export const serveToken = (): string | null => (window.tminus ? null : sessionStorage.getItem(TOKEN_KEY));
+
 export { ApiError } from './client';
 export type { ConnectionStatus } from './transport';

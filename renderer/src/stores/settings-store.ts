@@ -1,4 +1,4 @@
-// Console preferences kept in this browser profile (or the desktop app's): language and theme.
+// Console preferences kept in this browser profile (or the desktop app's): language, theme and sound.
 import { create } from 'zustand';
 import { persist } from 'zustand/middleware';
 
@@ -8,8 +8,11 @@ export type ThemeChoice = 'light' | 'dark' | 'system';
 interface SettingsState {
   language: Language;
   theme: ThemeChoice;
+  /** A short tone with the first-success and campaign-end notifications. */
+  sound: boolean;
   setLanguage(language: Language): void;
   setTheme(theme: ThemeChoice): void;
+  setSound(sound: boolean): void;
 }
 
 const initialLanguage = (): Language => (navigator.language.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en');
@@ -19,8 +22,10 @@ export const useSettingsStore = create<SettingsState>()(
     (set) => ({
       language: initialLanguage(),
       theme: 'system',
+      sound: false,
       setLanguage: (language) => set({ language }),
       setTheme: (theme) => set({ theme }),
+      setSound: (sound) => set({ sound }),
     }),
     { name: 'tminus.settings', version: 1 },
   ),

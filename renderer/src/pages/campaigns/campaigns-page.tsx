@@ -1,6 +1,35 @@
-// Campaigns: filled by its own room; until then the page says what it will hold.
-import { UpcomingPage } from '../../components/upcoming-page';
+// Campaigns: the list (or one campaign in detail) and the recurring schedules.
+import { useState } from 'react';
+import { Tabs, Typography } from 'antd';
+import { useCampaignsStore } from '../../stores/campaigns-store';
+import { useT } from '../../i18n';
+import { CampaignList } from './campaign-list';
+import { CampaignDetail } from './campaign-detail';
+import { CampaignForm } from './campaign-form';
+import { SchedulesPanel } from './schedules-panel';
 
 export function CampaignsPage() {
-  return <UpcomingPage title="nav.campaigns" description="page.campaigns.upcoming" />;
+  const t = useT();
+  const selectedId = useCampaignsStore((state) => state.selectedId);
+  const [creating, setCreating] = useState(false);
+  return (
+    <>
+      <Typography.Title level={3}>{t('nav.campaigns')}</Typography.Title>
+      <Tabs
+        items={[
+          {
+            key: 'campaigns',
+            label: t('campaigns.tab'),
+            children: selectedId ? (
+              <CampaignDetail id={selectedId} />
+            ) : (
+              <CampaignList onCreate={() => setCreating(true)} />
+            ),
+          },
+          { key: 'schedules', label: t('schedules.tab'), children: <SchedulesPanel /> },
+        ]}
+      />
+      <CampaignForm open={creating} onClose={() => setCreating(false)} />
+    </>
+  );
 }

@@ -3,14 +3,38 @@ import { Alert, Descriptions, Space, Tag, Typography } from 'antd';
 import { useAppInfoStore } from '../../stores/app-info-store';
 import { useT } from '../../i18n';
 import { SimulatorCard } from './simulator-card';
+import { useCampaignsStore } from '../../stores/campaigns-store';
+import { useNavigationStore } from '../../stores/navigation-store';
+import { RehearseButton } from '../campaigns/campaign-list';
 
 export function DashboardPage() {
   const t = useT();
   const info = useAppInfoStore((state) => state.info);
   const error = useAppInfoStore((state) => state.error);
+  const campaigns = useCampaignsStore((state) => state.campaigns);
+  const loading = useCampaignsStore((state) => state.loading);
+  const selected = useCampaignsStore((state) => state.selectedId);
+  const go = useNavigationStore((state) => state.go);
   return (
     <>
       <Typography.Title level={3}>{t('nav.dashboard')}</Typography.Title>
+      {!loading && campaigns.length === 0 && !selected && (
+        <Alert
+          type="info"
+          showIcon
+          style={{ marginBottom: 24 }}
+          data-testid="first-run"
+          title={t('dashboard.firstRun.title')}
+          description={
+            <Space direction="vertical">
+              {t('dashboard.firstRun.body')}
+              <span onClickCapture={() => setTimeout(() => go('campaigns'), 0)}>
+                <RehearseButton />
+              </span>
+            </Space>
+          }
+        />
+      )}
       <SimulatorCard />
       <div style={{ height: 24 }} />
       {error && <Alert type="error" showIcon title={t('dashboard.loadFailed', { message: error })} />}

@@ -1,5 +1,7 @@
-// Settings: language and theme. Later rooms add captcha provider, notifications and limits.
-import { Form, Radio, Typography } from 'antd';
+// Settings: language, theme, sound and desktop notifications for this console; the notifiers campaigns can use.
+import { Button, Form, Radio, Switch, Typography } from 'antd';
+import { useState } from 'react';
+import { NotifiersCard } from './notifiers-card';
 import { useSettingsStore, type Language, type ThemeChoice } from '../../stores/settings-store';
 import { useT } from '../../i18n';
 
@@ -9,6 +11,9 @@ export function SettingsPage() {
   const theme = useSettingsStore((state) => state.theme);
   const setLanguage = useSettingsStore((state) => state.setLanguage);
   const setTheme = useSettingsStore((state) => state.setTheme);
+  const sound = useSettingsStore((state) => state.sound);
+  const setSound = useSettingsStore((state) => state.setSound);
+  const [permission, setPermission] = useState(() => ('Notification' in window ? Notification.permission : 'denied'));
   return (
     <>
       <Typography.Title level={3}>{t('nav.settings')}</Typography.Title>
@@ -38,7 +43,23 @@ export function SettingsPage() {
             ]}
           />
         </Form.Item>
+        <Form.Item label={t('settings.sound')}>
+          <Switch checked={sound} onChange={setSound} data-testid="sound" />
+        </Form.Item>
+        <Form.Item label={t('settings.desktopNotifications')}>
+          {permission === 'granted' ? (
+            <Typography.Text type="success">{t('settings.desktopAllowed')}</Typography.Text>
+          ) : (
+            <Button
+              onClick={() => void Notification.requestPermission().then(setPermission)}
+              disabled={!('Notification' in window)}
+            >
+              {t('settings.allowDesktop')}
+            </Button>
+          )}
+        </Form.Item>
       </Form>
+      <NotifiersCard />
     </>
   );
 }

@@ -1,0 +1,146 @@
+// The timeline's data: every attempt as a bar (send → answer on the server clock) in struct-of-arrays form, so
+// 100,000 bars cost a few megabytes and drawing them walks typed arrays. Rows are accounts or endpoints.
+export const OUTCOME_ORDER = [
+  'success',
+  'soldOut',
+  'notOpen',
+  'rateLimited',
+  'captchaRequired',
+  'captchaRejected',
+  'unauthorized',
+  'retryable',
+  'fatal',
+] as const;
+export type TimelineOutcome = (typeof OUTCOME_ORDER)[number];
+
+export const OUTCOME_COLOURS: Record<TimelineOutcome, string> = {
+  success: '#2e9d4d',
+  soldOut: '#8c5cd6',
+  notOpen: '#9aa4b2',
+  rateLimited: '#e8a33d',
+  captchaRequired: '#4a90d9',
+  captchaRejected: '#2f6db5',
+  unauthorized: '#c77d2e',
+  retryable: '#d9534f',
+  fatal: '#8b1e1e',
+};
+
+export interface TimelineAttempt {
+  attemptId: number;
+  accountId: number;
+  endpoint: string;
+  /** Send instant on the server clock (ms). */
+  sentMs: number;
+  latencyMs: number | null;
+  outcome: string;
+  retry: number;
+}
+
+export type RowMode = 'account' | 'endpoint';
+
+export class TimelineModel {
+  count = 0;
+  sent = new Float64Array(1024);
+  duration = new Float32Array(1024);
+  accountRow = new Int32Array(1024);
+  endpointRow = new Int32Array(1024);
+  outcome = new Uint8Array(1024);
+  ids = new Float64Array(1024);
+  retries = new Int32Array(1024);
+  readonly accountRows = new Map<number, number>();
+  readonly accountIds: number[] = [];
+  readonly endpointRows = new Map<string, number>();
+  readonly endpoints: string[] = [];
+  private readonly seen = new Set<number>();
+  minMs = Number.POSITIVE_INFINITY;
+  maxMs = Number.NEGATIVE_INFINITY;
+  /** Bumped on every change, so a view knows it must redraw. */
+  version = 0;
+
+  add(attempt: TimelineAttempt): void {
+    if (this.seen.has(attempt.attemptId)) return;
+    this.seen.add(attempt.attemptId);
+    if (this.count === this.sent.length) this.grow();
+    const i = this.count;
+    this.sent[i] = attempt.sentMs;
+    // No answer (timeout, reset): drawn as a thin bar.
+    this.duration[i] = attempt.latencyMs ?? 0;
+    this.accountRow[i] = this.rowOf(this.accountRows, this.accountIds, attempt.accountId);
+    this.endpointRow[i] = this.rowOf(this.endpointRows, this.endpoints, attempt.endpoint);
+    const outcome = OUTCOME_ORDER.indexOf(attempt.outcome as TimelineOutcome);
+    this.outcome[i] = outcome < 0 ? OUTCOME_ORDER.length - 1 : outcome;
+    this.ids[i] = attempt.attemptId;
+    this.retries[i] = attempt.retry;
+    this.minMs = Math.min(this.minMs, attempt.sentMs);
+    this.maxMs = Math.max(this.maxMs, attempt.sentMs + (attempt.latencyMs ?? 0));
+    this.count += 1;
+    this.version += 1;
+  }
+
+  rows(mode: RowMode): number {
+    return mode === 'account' ? this.accountIds.length : this.endpoints.length;
+  }
+
+  rowIndex(mode: RowMode): Int32Array {
+    return mode === 'account' ? this.accountRow : this.endpointRow;
+  }
+
+  /** The attempt drawn under a point (row, instant), within `slopMs`; -1 when none. */
+  hit(mode: RowMode, row: number, atMs: number, slopMs: number): number {
+    const rows = this.rowIndex(mode);
+    let best = -1;
+    let bestDistance = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < this.count; i += 1) {
+      if (rows[i] !== row) continue;
+      const start = this.sent[i]!;
+      const end = start + this.duration[i]!;
+      const distance = atMs < start ? start - atMs : atMs > end ? atMs - end : 0;
+      if (distance <= slopMs && distance < bestDistance) {
+        best = i;
+        bestDistance = distance;
+      }
+    }
+    return best;
+  }
+
+  clear(): void {
+    this.count = 0;
+    this.accountRows.clear();
+    this.accountIds.length = 0;
+    this.endpointRows.clear();
+    this.endpoints.length = 0;
+    this.seen.clear();
+    this.minMs = Number.POSITIVE_INFINITY;
+    this.maxMs = Number.NEGATIVE_INFINITY;
+    this.version += 1;
+  }
+
+  private rowOf<K>(rows: Map<K, number>, keys: K[], key: K): number {
+    let row = rows.get(key);
+    if (row === undefined) {
+      row = keys.length;
+      rows.set(key, row);
+      keys.push(key);
+    }
+    return row;
+  }
+
+  private grow(): void {
+    const size = this.sent.length * 2;
+    const grown = <T extends Float64Array | Float32Array | Int32Array | Uint8Array>(
+      from: T,
+      make: (n: number) => T,
+    ): T => {
+      const to = make(size);
+      to.set(from);
+      return to;
+    };
+    this.sent = grown(this.sent, (n) => new Float64Array(n));
+    this.duration = grown(this.duration, (n) => new Float32Array(n));
+    this.accountRow = grown(this.accountRow, (n) => new Int32Array(n));
+    this.endpointRow = grown(this.endpointRow, (n) => new Int32Array(n));
+    this.outcome = grown(this.outcome, (n) => new Uint8Array(n));
+    this.ids = grown(this.ids, (n) => new Float64Array(n));
+    this.retries = grown(this.retries, (n) => new Int32Array(n));
+  }
+}

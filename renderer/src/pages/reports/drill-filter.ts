@@ -1,0 +1,42 @@
+// From an attribution bucket to the filter that shows the attempts behind it.
+import type { AttributionRowWire, DimensionWire } from '../../../../electron/ipc/contract';
+import type { AttemptFilter } from '../../stores/reports-store';
+
+const FIRE_BUCKET_MS = 5;
+const LATENCY_EDGES = [0, 5, 10, 20, 50, 100, 200, 500, 1000, 3000];
+
+export function drillFilter(dimension: DimensionWire, row: AttributionRowWire): AttemptFilter {
+  const key = row.key;
+  switch (dimension) {
+    case 'account':
+      return { accountId: key as number };
+    case 'endpoint':
+      return { endpoint: key as string };
+    case 'outcome':
+      return { outcomes: [key as 'success'] };
+    case 'errorClass':
+      return { errorCode: key as string };
+    case 'retry':
+      return { retry: key as number };
+    case 'fireOffset': {
+      const from = key as number;
+      if (from < -100) return { range: { field: 'fireOffset', to: -100 } };
+      if (from >= 500) return { range: { field: 'fireOffset', from: 500 } };
+      return { range: { field: 'fireOffset', from, to: from + FIRE_BUCKET_MS } };
+    }
+    case 'latency': {
+      if (key === null) return { range: { field: 'latency', isNull: true } };
+      const next = LATENCY_EDGES[LATENCY_EDGES.indexOf(key as number) + 1];
+      return { range: { field: 'latency', from: key as number, ...(next !== undefined ? { to: next } : {}) } };
+    }
+    case 'captchaConfidence':
+      if (key === null) return { range: { field: 'captchaConfidence', isNull: true } };
+      return {
+        range: {
+          field: 'captchaConfidence',
+          from: key as number,
+          ...((key as number) < 0.9 ? { to: (key as number) + 0.1 } : {}),
+        },
+      };
+  }
+}

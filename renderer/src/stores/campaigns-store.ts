@@ -1,0 +1,158 @@
+// Campaigns as the console sees them: the list, the one open in detail with its accounts, and a live timeline model
+// per campaign fed by the coalesced `attempt/recorded` events (and, when a campaign is opened, its stored attempts).
+import { create } from 'zustand';
+import type { CallInput, CampaignViewWire, CallOutput } from '../../../electron/ipc/contract';
+import { api } from '../api';
+import { TimelineModel } from '../components/timeline/timeline-model';
+import { currentOffsetMs } from './clock-store';
+
+type CampaignAccounts = CallOutput<'campaigns/accounts'>;
+
+interface CampaignsState {
+  campaigns: CampaignViewWire[];
+  loading: boolean;
+  selectedId: string | null;
+  accounts: CampaignAccounts;
+  error: string | null;
+  busy: boolean;
+  refresh(): Promise<void>;
+  select(id: string | null): void;
+  refreshAccounts(): Promise<void>;
+  create(spec: CallInput<'campaigns/create'>): Promise<CampaignViewWire>;
+  arm(id: string): Promise<void>;
+  cancel(id: string): Promise<void>;
+  rehearse(): Promise<CampaignViewWire>;
+}
+
+const models = new Map<string, TimelineModel>();
+const loaded = new Set<string>();
+
+/** The timeline model of a campaign (created on first use). */
+export function timelineModel(campaignId: string): TimelineModel {
+  let model = models.get(campaignId);
+  if (!model) {
+    model = new TimelineModel();
+    models.set(campaignId, model);
+  }
+  return model;
+}
+
+/** Loads a campaign's stored attempts into its timeline once (pages of 1,000). */
+async function loadStored(campaignId: string): Promise<void> {
+  if (loaded.has(campaignId)) return;
+  loaded.add(campaignId);
+  const model = timelineModel(campaignId);
+  for (let offset = 0; ; offset += 1_000) {
+    const page = await api.invoke('attempts/query', { campaignId, offset, limit: 1_000, filter: {} });
+    for (const row of page.rows)
+      model.add({
+        attemptId: row.id,
+        accountId: row.accountId,
+        endpoint: row.endpoint,
+        sentMs: row.sentServerMs ?? 0,
+        latencyMs: row.latencyMs,
+        outcome: row.outcome,
+        retry: row.retry,
+      });
+    if (page.rows.length < 1_000 || offset + 1_000 >= 200_000) break;
+  }
+}
+
+export const useCampaignsStore = create<CampaignsState>()((set, get) => {
+  const act = async (work: () => Promise<unknown>): Promise<void> => {
+    set({ busy: true, error: null });
+    try {
+      await work();
+      await get().refresh();
+    } catch (error) {
+      set({ error: (error as Error).message });
+      throw error;
+    } finally {
+      set({ busy: false });
+    }
+  };
+  return {
+    campaigns: [],
+    loading: false,
+    selectedId: null,
+    accounts: [],
+    error: null,
+    busy: false,
+    async refresh() {
+      set({ loading: true });
+      try {
+        set({ campaigns: await api.invoke('campaigns/list', {}) });
+      } catch (error) {
+        set({ error: (error as Error).message });
+      } finally {
+        set({ loading: false });
+      }
+    },
+    select(id) {
+      set({ selectedId: id, accounts: [] });
+      if (id) {
+        void loadStored(id).catch(() => undefined);
+        void get().refreshAccounts();
+      }
+    },
+    async refreshAccounts() {
+      const id = get().selectedId;
+      if (!id) return;
+      try {
+        const accounts = await api.invoke('campaigns/accounts', { id });
+        if (get().selectedId === id) set({ accounts });
+      } catch {
+        // the campaign list shows the error that matters
+      }
+    },
+    async create(spec) {
+      let created: CampaignViewWire | null = null;
+      await act(async () => {
+        created = await api.invoke('campaigns/create', spec);
+      });
+      return created!;
+    },
+    arm: (id) => act(() => api.invoke('campaigns/arm', { id })),
+    cancel: (id) => act(() => api.invoke('campaigns/cancel', { id })),
+    async rehearse() {
+      let campaign: CampaignViewWire | null = null;
+      await act(async () => {
+        campaign = await api.invoke('sim/rehearse', {});
+      });
+      loaded.add(campaign!.id); // a new campaign: everything arrives live
+      get().select(campaign!.id);
+      return campaign!;
+    },
+  };
+});
+
+api.on('attempt/recorded', (events) => {
+  const offset = currentOffsetMs();
+  for (const event of events) {
+    timelineModel(event.campaignId).add({
+      attemptId: event.attemptId,
+      accountId: event.accountId,
+      endpoint: event.endpoint,
+      sentMs: event.sentLocalMs + offset,
+      latencyMs: event.latencyMs,
+      outcome: event.outcome,
+      retry: event.retry,
+    });
+  }
+});
+
+let accountsTimer: ReturnType<typeof setTimeout> | null = null;
+api.on('attempt/recorded', () => {
+  if (accountsTimer) return;
+  accountsTimer = setTimeout(() => {
+    accountsTimer = null;
+    void useCampaignsStore.getState().refreshAccounts();
+  }, 1_000);
+});
+api.on('campaign/state', () => {
+  void useCampaignsStore.getState().refresh();
+  void useCampaignsStore.getState().refreshAccounts();
+});
+api.onStatus((status) => {
+  if (status === 'connected') void useCampaignsStore.getState().refresh();
+});
