@@ -44,6 +44,10 @@ const BENCHMARKS: Record<
     description: '1,000,000 attempts to CSV, streamed, vs read whole and stringified (peak RSS, rows/s)',
     run: async (options) => (await import('../../test/bench/export-bench')).runExportBench(options),
   },
+  ipc: {
+    description: 'engine events over the WebSocket into the timeline in Chromium, coalesced vs one message per event',
+    run: async (options) => (await import('../../test/bench/ipc-bench')).runIpcBench(options),
+  },
   clock: {
     description: "clock offset error and bound against the simulator with known skews, vs the peers' estimator",
     run: async (options) => (await import('../../test/bench/clock-bench')).runClockBench(options),

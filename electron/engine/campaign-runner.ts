@@ -231,9 +231,13 @@ export class CampaignRunner {
     this.setState('firing');
     const shotsAt = shotInstants(deps.spec.strategy, plannedLocal, this.boundMs);
     const firing = this.runs.filter((run) => !run.done);
-    // Requests released together leave and are taken in one after another: start a burst early by its median's
-    // measured lateness, scaled to its size, so that the median lands on the instant.
-    const burstLeadMs = (this.burstCalibration.lateMs * firing.length) / Math.max(1, this.burstCalibration.size);
+    // Requests released together leave and are taken in one after another. A centered burst starts early by its
+    // median's measured lateness, scaled to its size, so that the median lands on the instant; an on-time burst
+    // (the default) leaves at the instant, so that none arrives before it.
+    const burstLeadMs =
+      deps.spec.strategy.burst === 'centered'
+        ? (this.burstCalibration.lateMs * firing.length) / Math.max(1, this.burstCalibration.size)
+        : 0;
     await Promise.all(firing.map((run) => this.runAccount(run, shotsAt, burstLeadMs)));
     return this.finish(this.abort.signal.aborted ? 'cancelled' : 'completed');
   }

@@ -30,9 +30,16 @@ export const CampaignSpecSchema = z
           .max(5_000)
           .default(0)
           .describe('send this much earlier (+) or later (−) than the corrected instant'),
+        burst: z
+          .enum(['on-time', 'centered'])
+          .default('on-time')
+          .describe(
+            'accounts due together: on-time releases them all at the instant (none arrives early); centered starts ' +
+              'them early by their calibrated lateness so that their median arrives on time (half arrive early)',
+          ),
       })
       .strict()
-      .default({ kind: 'single', salvo: 3, leadMs: 0 }),
+      .default({ kind: 'single', salvo: 3, leadMs: 0, burst: 'on-time' }),
     limits: z
       .object({
         maxDurationMs: z.number().int().min(100).max(3_600_000).default(120_000),
