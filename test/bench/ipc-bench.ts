@@ -13,12 +13,6 @@ import { makeTempDir } from '../helpers/temp-dir';
 import { launchChromium } from '../helpers/chromium';
 import { emitResult, markdownTable, round, type BenchOptions } from './bench-output';
 
-declare global {
-  interface Window {
-    __tminusTimelineProbe?: { frames: number; drawn: number; paintLatenciesMs: number[] };
-  }
-}
-
 interface RunFigures {
   offered: number;
   eventsPerSec: number;
@@ -61,17 +55,15 @@ async function run(frameMs: number, events: number, rendererDir: string): Promis
   const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, locale: 'en-US' });
-    await page.addInitScript(() => {
-      window.__tminusTimelineProbe = { frames: 0, drawn: 0, paintLatenciesMs: [] };
-    });
+    // Page-side code is passed as text: this file is type-checked without the DOM library.
+    const resetProbe = 'window.__tminusTimelineProbe = { frames: 0, drawn: 0, paintLatenciesMs: [] }';
+    await page.addInitScript(resetProbe);
     await page.goto(server.url);
     await page.getByTestId('nav-campaigns').click();
     await page.getByTestId('campaigns-table').getByText('IPC bench').click();
     await page.getByTestId('timeline-canvas').waitFor();
     await page.waitForTimeout(500);
-    await page.evaluate(() => {
-      window.__tminusTimelineProbe = { frames: 0, drawn: 0, paintLatenciesMs: [] };
-    });
+    await page.evaluate(resetProbe);
     // Offered: 1,000 events every 10 ms, stamped with their emit time (sentLocalMs; the console's offset is 0 here).
     const outcomes = ['notOpen', 'notOpen', 'rateLimited', 'success', 'retryable'] as const;
     const started = Date.now();
@@ -105,36 +97,30 @@ async function run(frameMs: number, events: number, rendererDir: string): Promis
       await page.waitForTimeout(50);
     }
     const elapsedS = (Date.now() - started) / 1_000;
-    const probe = await page.evaluate(() => ({
-      frames: window.__tminusTimelineProbe!.frames,
-      latencies: window.__tminusTimelineProbe!.paintLatenciesMs,
-    }));
+    const probe = (await page.evaluate(
+      '({ frames: window.__tminusTimelineProbe.frames, latencies: window.__tminusTimelineProbe.paintLatenciesMs })',
+    )) as { frames: number; latencies: number[] };
     // Then the operator zooms about with all of them shown: frames painted in 2 s of wheel events.
     // A wheel event on every animation frame for 2 s, dispatched in the page (no round trip per event).
-    const zoom = await page.evaluate(async () => {
-      const canvas = document.querySelector('[data-testid=timeline-canvas]')!;
+    const zoom = (await page.evaluate(`(async () => {
+      const canvas = document.querySelector('[data-testid=timeline-canvas]');
       const rect = canvas.getBoundingClientRect();
-      const before = window.__tminusTimelineProbe!.frames;
+      const before = window.__tminusTimelineProbe.frames;
       const start = performance.now();
       let direction = 1;
-      await new Promise<void>((resolve) => {
-        const step = (): void => {
-          if (performance.now() - start > 2_000) return resolve();
-          canvas.dispatchEvent(
-            new WheelEvent('wheel', {
-              deltaY: 100 * direction,
-              clientX: rect.left + rect.width / 2,
-              clientY: rect.top + rect.height / 2,
-              bubbles: true,
-            }),
-          );
+      await new Promise((resolve) => {
+        const step = () => {
+          if (performance.now() - start > 2000) return resolve();
+          canvas.dispatchEvent(new WheelEvent('wheel', {
+            deltaY: 100 * direction, clientX: rect.left + rect.width / 2, clientY: rect.top + rect.height / 2, bubbles: true,
+          }));
           direction = -direction;
           requestAnimationFrame(step);
         };
         requestAnimationFrame(step);
       });
-      return { frames: window.__tminusTimelineProbe!.frames - before, seconds: (performance.now() - start) / 1_000 };
-    });
+      return { frames: window.__tminusTimelineProbe.frames - before, seconds: (performance.now() - start) / 1000 };
+    })()`)) as { frames: number; seconds: number };
     return {
       offered: events,
       eventsPerSec: Math.round(shown / elapsedS),
