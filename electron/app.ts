@@ -226,6 +226,10 @@ export function createApp(options: AppOptions): App {
       notify.checkIds(spec.notify ?? []);
       return engineCalls['campaigns/create'](spec);
     },
+    'campaigns/update': (input) => {
+      notify.checkIds(input.spec.notify ?? [], 'spec.notify');
+      return engineCalls['campaigns/update'](input);
+    },
     ...accountHandlers({
       accounts,
       targets,

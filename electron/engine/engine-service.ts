@@ -64,7 +64,8 @@ export class EngineService {
     return this.deps.clockService.serverNowMs() ?? this.deps.clock.nowMs();
   }
 
-  create(input: CampaignSpecInput, options: { scheduleId?: number } = {}): CampaignRecord {
+  /** Checks a campaign against its target's profile; the error names the field. */
+  private checked(input: CampaignSpecInput): { spec: CampaignSpec; openAtServerMs: number; timeZone: string } {
     const parsed = CampaignSpecSchema.safeParse(input);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
@@ -85,7 +86,15 @@ export class EngineService {
         `limits.accountRatePerSec: ${spec.limits.accountRatePerSec} is more than the target allows (${limits.accountRatePerSec}/s per account)`,
       );
     }
-    const openAtServerMs = this.resolveOpenInstant(spec, profile);
+    return {
+      spec,
+      openAtServerMs: this.resolveOpenInstant(spec, profile),
+      timeZone: spec.timeZone ?? profile.timeZone,
+    };
+  }
+
+  create(input: CampaignSpecInput, options: { scheduleId?: number } = {}): CampaignRecord {
+    const { spec, openAtServerMs, timeZone } = this.checked(input);
     const id = randomUUID();
     this.deps.campaigns.insert(
       {
@@ -94,10 +103,26 @@ export class EngineService {
         name: spec.name,
         itemId: spec.item,
         openAtServerMs,
-        timeZone: spec.timeZone ?? profile.timeZone,
+        timeZone,
         spec,
         scheduleId: options.scheduleId ?? null,
       },
+      this.deps.clock.nowMs(),
+    );
+    return this.get(id);
+  }
+
+  /** Replaces a draft's spec (checked as on create); an armed or finished campaign is not edited. */
+  update(id: string, input: CampaignSpecInput): CampaignRecord {
+    const campaign = this.get(id);
+    if (campaign.state !== 'draft')
+      throw new TminusError(
+        'CAMPAIGN_STATE',
+        `campaign ${campaign.name} is ${campaign.state}; only a draft can be edited`,
+      );
+    const { spec, openAtServerMs, timeZone } = this.checked(input);
+    this.deps.campaigns.updateDraft(
+      { id, targetId: spec.target, name: spec.name, itemId: spec.item, openAtServerMs, timeZone, spec },
       this.deps.clock.nowMs(),
     );
     return this.get(id);

@@ -26,6 +26,7 @@ export function engineHandlers(
   Pick<Handlers, 'captcha/answer'> {
   return {
     'campaigns/create': (spec) => campaignView(engine.create(spec)),
+    'campaigns/update': ({ id, spec }) => campaignView(engine.update(id, spec)),
     'campaigns/list': () => engine.list().map(campaignView),
     'campaigns/get': ({ id }) => campaignView(engine.get(id)),
     'campaigns/arm': ({ id }) => campaignView(engine.arm(id).campaign),

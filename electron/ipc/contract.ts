@@ -335,6 +335,7 @@ export const calls = {
   ),
   'accounts/browser-login': call(z.object({ id: z.number().int().positive() }).strict(), AccountViewSchema),
   'campaigns/create': call(CampaignSpecSchema, CampaignViewSchema),
+  'campaigns/update': call(z.object({ id: z.string().min(1), spec: CampaignSpecSchema }).strict(), CampaignViewSchema),
   'campaigns/list': call(z.object({}).strict(), z.array(CampaignViewSchema)),
   'campaigns/get': call(z.object({ id: z.string().min(1) }).strict(), CampaignViewSchema),
   'campaigns/arm': call(z.object({ id: z.string().min(1) }).strict(), CampaignViewSchema),

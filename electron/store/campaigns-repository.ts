@@ -76,7 +76,7 @@ export class CampaignsRepository {
   private readonly armedStatement;
   private readonly byStateStatement;
 
-  constructor(db: Database.Database) {
+  constructor(private readonly db: Database.Database) {
     this.insertStatement = db.prepare(`
       INSERT INTO campaigns (id, target_id, name, item_id, open_at_server_ms, time_zone, spec_json, schedule_id,
         created_at_ms, updated_at_ms)
@@ -102,6 +102,19 @@ export class CampaignsRepository {
       scheduleId: campaign.scheduleId ?? null,
       nowMs: Math.round(nowMs),
     });
+  }
+
+  /** Replaces a draft's definition; false when it is no longer a draft. */
+  updateDraft(campaign: Omit<NewCampaign, 'scheduleId'>, nowMs: number): boolean {
+    return (
+      this.db
+        .prepare(
+          `UPDATE campaigns SET target_id = @targetId, name = @name, item_id = @itemId,
+             open_at_server_ms = @openAtServerMs, time_zone = @timeZone, spec_json = @specJson, updated_at_ms = @nowMs
+           WHERE id = @id AND state = 'draft'`,
+        )
+        .run({ ...campaign, specJson: JSON.stringify(campaign.spec), nowMs: Math.round(nowMs) }).changes === 1
+    );
   }
 
   get(id: string): CampaignRecord | null {

@@ -57,7 +57,7 @@ describe('rehearsal in the console (Chromium)', () => {
     expect(await page.getByTestId('campaign-accounts').textContent()).toContain('user0001');
   });
 
-  it('creates a second campaign with the form, arms it with Alt+A, and it ends', async () => {
+  it('creates a second campaign with the form, edits the draft, arms it with Alt+A, and it ends', async () => {
     await page.getByRole('button', { name: '← All campaigns' }).click();
     await page.getByTestId('campaign-new').click();
     await page.getByTestId('campaign-name').fill('Second rush');
@@ -78,6 +78,11 @@ describe('rehearsal in the console (Chromium)', () => {
     await page.screenshot({ path: `${ARTEFACTS}/campaign-form.png`, fullPage: true });
     await page.getByTestId('campaign-create').click();
     await expect.poll(() => page.getByTestId('campaign-state').textContent(), { timeout: 10_000 }).toBe('draft');
+    // A draft can be edited.
+    await page.getByTestId('campaign-edit').click();
+    await page.getByTestId('campaign-name').fill('Second rush (edited)');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => page.getByTestId('campaign-detail').textContent()).toContain('Second rush (edited)');
     await page.keyboard.press('Alt+KeyA');
     await expect.poll(() => page.getByTestId('campaign-state').textContent(), { timeout: 45_000 }).toBe('completed');
     await expect.poll(() => timelineCount('attempts'), { timeout: 10_000 }).toBeGreaterThan(0);

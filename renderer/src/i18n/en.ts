@@ -279,6 +279,7 @@ export const en = {
   'dimension.errorClass': 'Error class',
   'dimension.captchaConfidence': 'Captcha confidence',
   'dimension.retry': 'Retry',
+  'campaignForm.editTitle': 'Edit campaign',
 } as const;
 
 export type MessageKey = keyof typeof en;

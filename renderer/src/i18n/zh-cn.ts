@@ -275,4 +275,5 @@ export const zhCN = {
   'dimension.errorClass': '错误类别',
   'dimension.captchaConfidence': '验证码置信度',
   'dimension.retry': '重试次数',
+  'campaignForm.editTitle': '编辑任务',
 } satisfies Record<MessageKey, string>;

@@ -19,6 +19,7 @@ interface CampaignsState {
   select(id: string | null): void;
   refreshAccounts(): Promise<void>;
   create(spec: CallInput<'campaigns/create'>): Promise<CampaignViewWire>;
+  update(id: string, spec: CallInput<'campaigns/create'>): Promise<CampaignViewWire>;
   arm(id: string): Promise<void>;
   cancel(id: string): Promise<void>;
   rehearse(): Promise<CampaignViewWire>;
@@ -111,6 +112,13 @@ export const useCampaignsStore = create<CampaignsState>()((set, get) => {
         created = await api.invoke('campaigns/create', spec);
       });
       return created!;
+    },
+    async update(id, spec) {
+      let updated: CampaignViewWire | null = null;
+      await act(async () => {
+        updated = await api.invoke('campaigns/update', { id, spec });
+      });
+      return updated!;
     },
     arm: (id) => act(() => api.invoke('campaigns/arm', { id })),
     cancel: (id) => act(() => api.invoke('campaigns/cancel', { id })),

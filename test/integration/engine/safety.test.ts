@@ -133,6 +133,32 @@ describe('campaign limits', () => {
   });
 });
 
+describe('editing a draft', () => {
+  it('replaces a draft, checked like a new one, and refuses once it is armed', async () => {
+    fixture = createEngineFixture();
+    await fixture.start({ items: [{ id: 'T1', name: 'T', stock: 1, opensAt: 'in 30s' }], accounts: { count: 2 } });
+    const spec = { name: 'x', target: 'simulator', item: 'T1', opensAt: 'item' as const, accounts: { count: 1 } };
+    const campaign = fixture.app.engine.create(spec);
+    const edited = fixture.app.engine.update(campaign.id, { ...spec, name: 'y', accounts: { count: 2 } });
+    expect(edited).toMatchObject({ id: campaign.id, name: 'y', state: 'draft', spec: { accounts: { count: 2 } } });
+    expect(() => fixture!.app.engine.update(campaign.id, { ...spec, limits: { accountRatePerSec: 99 } })).toThrow(
+      /limits.accountRatePerSec: 99 is more than the target allows/,
+    );
+    expect(fixture.app.engine.get(campaign.id).name).toBe('y');
+    const reply = await fixture.app.router.dispatch('campaigns/update', {
+      id: campaign.id,
+      spec: { ...spec, notify: [7] },
+    });
+    expect(reply).toMatchObject({
+      ok: false,
+      error: { code: 'NOTIFIER_NOT_FOUND', message: 'spec.notify[0]: no notifier 7' },
+    });
+    fixture.app.engine.arm(campaign.id);
+    expect(() => fixture!.app.engine.update(campaign.id, spec)).toThrow(/only a draft can be edited/);
+    await fixture.app.engine.cancel(campaign.id);
+  });
+});
+
 describe('cancel', () => {
   it('stops a firing campaign, records nothing more, and releases its leases', async () => {
     fixture = createEngineFixture();

@@ -12,7 +12,7 @@ import { OUTCOME_COLOURS, OUTCOME_ORDER, type RowMode } from '../../components/t
 import { Countdown } from './countdown';
 import { STATE_COLOURS } from './campaign-list';
 
-export function CampaignDetail({ id }: { id: string }) {
+export function CampaignDetail({ id, onEdit }: { id: string; onEdit: () => void }) {
   const t = useT();
   const campaign = useCampaignsStore((state) => state.campaigns.find((c) => c.id === id) ?? null);
   const accounts = useCampaignsStore((state) => state.accounts);
@@ -85,6 +85,9 @@ export function CampaignDetail({ id }: { id: string }) {
                 {t('campaign.cancel')}
               </Button>
             </Tooltip>
+            <Button disabled={!canArm} data-testid="campaign-edit" onClick={onEdit}>
+              {t('common.edit')}
+            </Button>
             <Button
               data-testid="campaign-attribution"
               onClick={() => {

@@ -3,12 +3,13 @@
 // against the profile's caps by the main side, whose message names the field), notifiers.
 import { useEffect, useState } from 'react';
 import { Alert, Button, Checkbox, Form, Input, InputNumber, Modal, Radio, Select, Space, Typography } from 'antd';
+import type { CampaignViewWire } from '../../../../electron/ipc/contract';
 import { api, ApiError } from '../../api';
 import { useCampaignsStore } from '../../stores/campaigns-store';
 import { useTargetListStore } from '../../stores/target-list-store';
 import { useNotifiersStore } from '../../stores/notifiers-store';
 import { useT } from '../../i18n';
-import { parseZoned } from '../../components/zoned-time';
+import { formatZoned, parseZoned } from '../../components/zoned-time';
 
 interface FormValues {
   name: string;
@@ -31,10 +32,55 @@ interface FormValues {
 
 const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
-export function CampaignForm({ open, onClose }: { open: boolean; onClose: () => void }) {
+interface StoredSpec {
+  name: string;
+  target: string;
+  item: string;
+  opensAt: number | string;
+  timeZone?: string;
+  accounts: { count: number; group?: string; tag?: string };
+  strategy: { kind: 'single' | 'salvo'; salvo: number; leadMs: number };
+  limits: { maxDurationMs: number; targetRatePerSec?: number; accountRatePerSec?: number };
+  notify?: number[];
+}
+
+/** The form's values for a stored campaign (editing a draft). */
+function valuesOf(campaign: CampaignViewWire): Partial<FormValues> {
+  const spec = campaign.spec as StoredSpec;
+  return {
+    name: spec.name,
+    target: spec.target,
+    item: spec.item,
+    useItemInstant: spec.opensAt === 'item',
+    opensAtText: formatZoned(campaign.openAtServerMs, campaign.timeZone),
+    timeZone: campaign.timeZone,
+    count: spec.accounts.count,
+    group: spec.accounts.group,
+    tag: spec.accounts.tag,
+    strategy: spec.strategy.kind,
+    salvo: spec.strategy.salvo,
+    leadMs: spec.strategy.leadMs,
+    maxDurationMs: spec.limits.maxDurationMs,
+    targetRatePerSec: spec.limits.targetRatePerSec,
+    accountRatePerSec: spec.limits.accountRatePerSec,
+    notify: spec.notify ?? [],
+  };
+}
+
+export function CampaignForm({
+  open,
+  onClose,
+  editing = null,
+}: {
+  open: boolean;
+  onClose: () => void;
+  /** A draft to edit; null creates a new campaign. */
+  editing?: CampaignViewWire | null;
+}) {
   const t = useT();
   const [form] = Form.useForm<FormValues>();
   const create = useCampaignsStore((state) => state.create);
+  const update = useCampaignsStore((state) => state.update);
   const select = useCampaignsStore((state) => state.select);
   const targets = useTargetListStore((state) => state.targets);
   const notifiers = useNotifiersStore((state) => state.notifiers);
@@ -72,7 +118,7 @@ export function CampaignForm({ open, onClose }: { open: boolean; onClose: () => 
     }
     setSaving(true);
     try {
-      const campaign = await create({
+      const spec = {
         name: values.name,
         target: values.target,
         item: values.item,
@@ -90,7 +136,8 @@ export function CampaignForm({ open, onClose }: { open: boolean; onClose: () => 
           ...(values.accountRatePerSec ? { accountRatePerSec: values.accountRatePerSec } : {}),
         },
         ...(values.notify.length > 0 ? { notify: values.notify } : {}),
-      });
+      };
+      const campaign = editing ? await update(editing.id, spec) : await create(spec);
       select(campaign.id);
       onClose();
       form.resetFields();
@@ -104,14 +151,15 @@ export function CampaignForm({ open, onClose }: { open: boolean; onClose: () => 
   return (
     <Modal
       open={open}
-      title={t('campaignForm.title')}
+      title={editing ? t('campaignForm.editTitle') : t('campaignForm.title')}
+      destroyOnHidden
       onCancel={onClose}
       width={640}
       footer={
         <Space>
           <Button onClick={onClose}>{t('common.cancel')}</Button>
           <Button type="primary" loading={saving} data-testid="campaign-create" onClick={() => form.submit()}>
-            {t('campaignForm.create')}
+            {editing ? t('common.save') : t('campaignForm.create')}
           </Button>
         </Space>
       }
@@ -120,6 +168,7 @@ export function CampaignForm({ open, onClose }: { open: boolean; onClose: () => 
         form={form}
         layout="vertical"
         onFinish={(values) => void submit(values)}
+        preserve={false}
         initialValues={{
           name: '',
           target: 'simulator',
@@ -132,6 +181,7 @@ export function CampaignForm({ open, onClose }: { open: boolean; onClose: () => 
           leadMs: 0,
           maxDurationMs: 15_000,
           notify: [],
+          ...(editing ? valuesOf(editing) : {}),
         }}
         data-testid="campaign-form"
       >

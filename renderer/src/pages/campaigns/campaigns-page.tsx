@@ -11,7 +11,10 @@ import { SchedulesPanel } from './schedules-panel';
 export function CampaignsPage() {
   const t = useT();
   const selectedId = useCampaignsStore((state) => state.selectedId);
+  const campaigns = useCampaignsStore((state) => state.campaigns);
   const [creating, setCreating] = useState(false);
+  const [editingId, setEditingId] = useState<string | null>(null);
+  const editing = campaigns.find((campaign) => campaign.id === editingId) ?? null;
   return (
     <>
       <Typography.Title level={3}>{t('nav.campaigns')}</Typography.Title>
@@ -21,7 +24,7 @@ export function CampaignsPage() {
             key: 'campaigns',
             label: t('campaigns.tab'),
             children: selectedId ? (
-              <CampaignDetail id={selectedId} />
+              <CampaignDetail id={selectedId} onEdit={() => setEditingId(selectedId)} />
             ) : (
               <CampaignList onCreate={() => setCreating(true)} />
             ),
@@ -30,6 +33,7 @@ export function CampaignsPage() {
         ]}
       />
       <CampaignForm open={creating} onClose={() => setCreating(false)} />
+      {editing && <CampaignForm open editing={editing} onClose={() => setEditingId(null)} />}
     </>
   );
 }
