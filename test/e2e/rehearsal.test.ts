@@ -104,6 +104,9 @@ describe('rehearsal in the console (Chromium)', () => {
       .poll(async () => Number((await page.getByTestId('attempts-total').textContent())!.replace(/\D/g, '')))
       .toBeGreaterThan(drilled);
     const total = Number((await page.getByTestId('attempts-total').textContent())!.replace(/\D/g, ''));
+    await page.getByTestId('reports-compare').click();
+    await page.locator('.ant-select-item-option').filter({ hasText: 'Second rush (edited)' }).click();
+    await expect.poll(() => page.getByTestId('attribution-compare').textContent()).toMatch(/\d+\/\d+/);
     await page.screenshot({ path: `${ARTEFACTS}/reports.png`, fullPage: true });
     const download = page.waitForEvent('download');
     await page.getByTestId('export-attempts').click();

@@ -33,7 +33,9 @@ export function OffsetChart({ samples, height = 320 }: { samples: ClockStatus['s
     for (let i = 0; i <= 4; i += 1) {
       const value = lo + ((hi - lo) * i) / 4;
       ctx.fillText(`${value.toFixed(1)} ms`, 4, y(value) + 4);
-      ctx.fillRect(pad.left, Math.round(y(value)), width - pad.left - pad.right, 0.5);
+      ctx.globalAlpha = 0.25;
+      ctx.fillRect(pad.left, Math.round(y(value)), width - pad.left - pad.right, 1);
+      ctx.globalAlpha = 1;
     }
     const sources = [...new Set(samples.map((s) => s.source))];
     for (const sample of samples) {
@@ -59,9 +61,11 @@ export function OffsetChart({ samples, height = 320 }: { samples: ClockStatus['s
       ctx.stroke();
     }
     ctx.fillStyle = token.colorTextSecondary;
+    let legendX = pad.left + 8;
     sources.forEach((source, i) => {
       ctx.fillStyle = source === 'combined' ? token.colorText : PALETTE[i % PALETTE.length]!;
-      ctx.fillText(source, pad.left + 8 + i * 180, height - 6);
+      ctx.fillText(source, legendX, height - 6);
+      legendX += ctx.measureText(source).width + 24;
     });
   }, [samples, height, token]);
   return (

@@ -79,6 +79,7 @@ export function ReportsPage() {
           style={{ minWidth: 320 }}
           allowClear
           placeholder={t('reports.compareWith')}
+          data-testid="reports-compare"
           value={state.compareId}
           options={options.filter((o) => o.value !== state.campaignId)}
           onChange={(id) => state.setCompare(id ?? null)}
