@@ -280,6 +280,11 @@ export const en = {
   'dimension.captchaConfidence': 'Captcha confidence',
   'dimension.retry': 'Retry',
   'campaignForm.editTitle': 'Edit campaign',
+  'reports.firstAttempt': 'first attempt',
+  'reports.retryN': 'retry {n}',
+  'reports.noAnswer': 'no answer',
+  'reports.noCaptcha': 'no captcha',
+  'campaign.tooltip': 'sent T{offset} ms · {latency} ms · {outcome} · retry {retry}',
 } as const;
 
 export type MessageKey = keyof typeof en;

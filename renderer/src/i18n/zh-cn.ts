@@ -276,4 +276,9 @@ export const zhCN = {
   'dimension.captchaConfidence': '验证码置信度',
   'dimension.retry': '重试次数',
   'campaignForm.editTitle': '编辑任务',
+  'reports.firstAttempt': '首次尝试',
+  'reports.retryN': '重试 {n}',
+  'reports.noAnswer': '无应答',
+  'reports.noCaptcha': '无验证码',
+  'campaign.tooltip': '发送 T{offset} ms · {latency} ms · {outcome} · 重试 {retry}',
 } satisfies Record<MessageKey, string>;

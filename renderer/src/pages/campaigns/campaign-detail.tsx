@@ -123,6 +123,21 @@ export function CampaignDetail({ id, onEdit }: { id: string; onEdit: () => void 
           mode={mode}
           openAtMs={campaign.openAtServerMs}
           boundMs={boundMs}
+          renderTooltip={(hover) => (
+            <>
+              <div>
+                <b>{hover.row}</b> · #{hover.attemptId}
+              </div>
+              <div>
+                {t('campaign.tooltip', {
+                  offset: `${hover.offsetMs >= 0 ? '+' : ''}${hover.offsetMs.toFixed(1)}`,
+                  latency: hover.latencyMs.toFixed(1),
+                  outcome: t(`outcome.${hover.outcome as 'success'}`),
+                  retry: hover.retry,
+                })}
+              </div>
+            </>
+          )}
           rowLabel={(rowMode, row) =>
             rowMode === 'account'
               ? (usernames.get(model.accountIds[row] ?? -1) ?? `#${model.accountIds[row] ?? '?'}`)

@@ -9,6 +9,7 @@ import { useReportsStore } from '../../stores/reports-store';
 import { useT, type MessageKey } from '../../i18n';
 import { formatZoned } from '../../components/zoned-time';
 import { AttributionBars } from './attribution-bars';
+import type { AttributionRowWire } from '../../../../electron/ipc/contract';
 import { AttemptsTable } from './attempts-table';
 import { drillFilter } from './drill-filter';
 import { exportCsv } from './csv-export';
@@ -51,6 +52,21 @@ export function ReportsPage() {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [campaign?.state]);
 
+  /** Bucket names the console says in its own language (the main side names them in English, as in CSV). */
+  const localised = (rows: AttributionRowWire[]): AttributionRowWire[] =>
+    rows.map((row) => {
+      const { dimension } = state;
+      if (dimension === 'outcome') return { ...row, bucket: t(`outcome.${row.key as 'success'}`) };
+      if (dimension === 'retry')
+        return {
+          ...row,
+          bucket:
+            row.key === 0 ? t('reports.firstAttempt') : t('reports.retryN', { n: row.bucket.replace(/^retry /, '') }),
+        };
+      if (row.key === null && dimension === 'latency') return { ...row, bucket: t('reports.noAnswer') };
+      if (row.key === null && dimension === 'captchaConfidence') return { ...row, bucket: t('reports.noCaptcha') };
+      return row;
+    });
   const options = campaigns.map((c) => ({
     value: c.id,
     label: `${c.name} · ${formatZoned(c.openAtServerMs, c.timeZone).slice(0, 16)}`,
@@ -113,7 +129,7 @@ export function ReportsPage() {
           <Card size="small" title={campaign?.name ?? ''} data-testid="attribution-card">
             <AttributionBars
               testId="attribution"
-              rows={state.attribution}
+              rows={localised(state.attribution)}
               onDrill={(row) =>
                 state.setFilter(
                   drillFilter(state.dimension, row),
@@ -126,7 +142,11 @@ export function ReportsPage() {
         {compare && (
           <Col span={12}>
             <Card size="small" title={compare.name}>
-              <AttributionBars testId="attribution-compare" rows={state.compareAttribution} onDrill={() => undefined} />
+              <AttributionBars
+                testId="attribution-compare"
+                rows={localised(state.compareAttribution)}
+                onDrill={() => undefined}
+              />
             </Card>
           </Col>
         )}
