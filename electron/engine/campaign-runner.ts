@@ -17,6 +17,7 @@ import { classify } from './classifier';
 import { RateLimiter, reserveAll } from './rate-limiter';
 import { backoffMs, retryAfterMs } from './backoff';
 import { FireScheduler } from './fire-scheduler';
+import { burstLeadMs, calibrateBurst, type BurstCalibration } from './burst-calibration';
 import { eachLimited, sleep, templateContext, type AccountRun } from './account-run';
 import { obtainCaptcha } from './captcha-step';
 import { attemptRow, OPEN_EVIDENCE } from './attempt-row';
@@ -64,7 +65,7 @@ export class CampaignRunner {
   private boundMs = 0;
   private rttMs = 0;
   /** How late the median of a burst of `size` requests released together is, measured while arming. */
-  private burstCalibration = { size: 1, lateMs: 0 };
+  private burstCalibration: BurstCalibration = { size: 1, lateMs: 0 };
   private deadlineLocalMs = Number.POSITIVE_INFINITY;
   /** The first request can be rendered ahead of its instant unless it needs a fresh captcha or the time itself. */
   private readonly prepareEarly: boolean;
@@ -159,7 +160,19 @@ export class CampaignRunner {
         return exchange(endpoint, warmRequest, deps.clock, profile.limits.timeoutMs);
       };
       await this.pool.warm(connections, warmOne);
-      await this.measureBurst(connections, warmRequest);
+      // The second round of warm-up requests is released as one burst, to calibrate bursts of first shots.
+      this.burstCalibration = await calibrateBurst({
+        endpoints: this.pool.endpoints,
+        perEndpoint: connections,
+        request: warmRequest,
+        clock: deps.clock,
+        scheduler: this.scheduler,
+        targetLimiter: this.targetLimiter,
+        timeoutMs: profile.limits.timeoutMs,
+        serverTimeHeader: profile.serverTimeHeader,
+        offsetMs: deps.clockService.current()?.offsetMs ?? 0,
+        rttMs: this.rttMs,
+      });
       if (this.runs[0]) this.prepare(this.runs[0]); // compiles the render path too
       if (profile.captcha && profile.captcha.requiredFor !== 'none') await deps.solver.warm?.();
       deps.clockService.startSync([source], spec.clockSyncEveryMs, deps.campaignId);
@@ -167,41 +180,6 @@ export class CampaignRunner {
       await this.finish('failed');
       throw error;
     }
-  }
-
-  /**
-   * Releases a burst of warm-up requests together, the way the fire path releases the first shots, and measures how
-   * late its median is: at the target when it stamps its answers (its own intake queue included), else as it leaves
-   * this process. Requests released together leave, and are taken in, one after another; the fire path starts a
-   * burst early by this lateness (scaled to its size) so that its median lands on the instant. These requests take
-   * their places in the target's bucket like any others.
-   */
-  private async measureBurst(perEndpoint: number, warmRequest: PreparedRequest): Promise<void> {
-    const { deps } = this;
-    const endpoints = this.pool!.endpoints;
-    const count = perEndpoint * endpoints.length;
-    let releaseAt = deps.clock.nowMs();
-    for (let n = 0; n < count; n += 1) releaseAt = Math.max(releaseAt, this.targetLimiter.reserve(deps.clock.nowMs()));
-    releaseAt += 5; // room for the coarse timer and the spin
-    const left: number[] = [];
-    const answers = await Promise.all(
-      Array.from({ length: count }, async (_, n) => {
-        await this.scheduler.at(releaseAt);
-        const endpoint = endpoints[n % endpoints.length]!;
-        const answer = exchange(endpoint, warmRequest, deps.clock, deps.profile.limits.timeoutMs);
-        left.push(deps.clock.nowMs() - releaseAt);
-        return answer;
-      }),
-    );
-    const header = deps.profile.serverTimeHeader?.toLowerCase();
-    const offsetMs = deps.clockService.current()?.offsetMs ?? 0;
-    const late = header
-      ? answers
-          .map((answer) => Number(answer.headers[header]) - (releaseAt + offsetMs + this.rttMs / 2))
-          .filter(Number.isFinite)
-      : [];
-    const median = (values: number[]): number => values.sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
-    this.burstCalibration = { size: count, lateMs: Math.max(0, median(late.length >= count / 2 ? late : left)) };
   }
 
   /** Fire: each account at its corrected instant, then its reactions, until everything is settled. */
@@ -234,11 +212,8 @@ export class CampaignRunner {
     // Requests released together leave and are taken in one after another. A centered burst starts early by its
     // median's measured lateness, scaled to its size, so that the median lands on the instant; an on-time burst
     // (the default) leaves at the instant, so that none arrives before it.
-    const burstLeadMs =
-      deps.spec.strategy.burst === 'centered'
-        ? (this.burstCalibration.lateMs * firing.length) / Math.max(1, this.burstCalibration.size)
-        : 0;
-    await Promise.all(firing.map((run) => this.runAccount(run, shotsAt, burstLeadMs)));
+    const burstLead = burstLeadMs(this.burstCalibration, firing.length, deps.spec.strategy.burst);
+    await Promise.all(firing.map((run) => this.runAccount(run, shotsAt, burstLead)));
     return this.finish(this.abort.signal.aborted ? 'cancelled' : 'completed');
   }
 

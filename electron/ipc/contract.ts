@@ -3,257 +3,40 @@
 import { z } from 'zod';
 import { CampaignSpecSchema } from '../engine/campaign-spec';
 import { ScheduleInputSchema } from '../schedule/schedule-input';
-import { DeliveryResultSchema, NotifierInputSchema, NotifierViewSchema } from '../notify/notifier-config';
 import { AttemptFilterSchema } from '../reports/attempt-filter';
 import { OutcomeSchema } from '../common/outcome';
+import { DimensionSchema } from '../common/attribution-buckets';
 
-export { OutcomeSchema };
+import {
+  ProblemSchema,
+  AppInfoSchema,
+  ValidateTargetInputSchema,
+  ValidateTargetOutputSchema,
+  SimStatusSchema,
+  TimeSourceSpecSchema,
+  ClockReportSchema,
+  ClockStatusSchema,
+  AccountStatusSchema,
+  AccountViewSchema,
+  ImportReportSchema,
+  TargetIdSchema,
+  AccountIdsSchema,
+  CampaignViewSchema,
+  AttemptViewSchema,
+  ScheduleRunViewSchema,
+  ScheduleViewSchema,
+  AttributionRowSchema,
+  AttemptRowSchema,
+  ExportKindSchema,
+  DeliveryResultSchema,
+  NotifierInputSchema,
+  NotifierViewSchema,
+} from './schemas';
+
+export * from './schemas';
+export { OutcomeSchema, DimensionSchema };
 
 const call = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => ({ input, output });
-
-export const ProblemSchema = z.object({
-  path: z.string(),
-  message: z.string(),
-  line: z.number().int().optional(),
-  column: z.number().int().optional(),
-});
-
-export const AppInfoSchema = z.object({
-  name: z.string(),
-  version: z.string(),
-  dataDir: z.string(),
-  databaseFile: z.string(),
-  schemaVersion: z.number().int(),
-  runtime: z.enum(['electron', 'node']),
-  platform: z.object({ os: z.string(), arch: z.string(), node: z.string(), electron: z.string().nullable() }),
-  onnxruntime: z.object({
-    version: z.string().nullable(),
-    providers: z.array(z.object({ name: z.string(), available: z.boolean(), note: z.string().optional() })),
-  }),
-  captcha: z.object({
-    provider: z.string().nullable(),
-    note: z.string().nullable(),
-    models: z.array(z.object({ name: z.string(), accuracy: z.number().nullable() })),
-  }),
-});
-
-export const ValidateTargetInputSchema = z.object({
-  text: z.string().max(2_000_000, 'profile text is larger than 2 MB'),
-  format: z.enum(['auto', 'yaml', 'json']).default('auto'),
-});
-
-export const ValidateTargetOutputSchema = z.object({
-  ok: z.boolean(),
-  format: z.enum(['yaml', 'json']),
-  problems: z.array(ProblemSchema),
-});
-
-export const SimStatusSchema = z.object({
-  running: z.boolean(),
-  targetId: z.literal('simulator'),
-  scenario: z.string().nullable(),
-  nodes: z.array(z.string()),
-  ntpPort: z.number().int().nullable(),
-  serverSkewMs: z.number(),
-  accounts: z.number().int(),
-  nowServerMs: z.number().nullable(),
-  items: z.array(
-    z.object({
-      id: z.string(),
-      name: z.string(),
-      stock: z.number().int(),
-      remaining: z.number().int(),
-      openAtServerMs: z.number(),
-    }),
-  ),
-});
-
-export const TimeSourceSpecSchema = z.discriminatedUnion('kind', [
-  z
-    .object({ kind: z.literal('ntp'), host: z.string().min(1), port: z.number().int().min(1).max(65535).default(123) })
-    .strict(),
-  z.object({ kind: z.literal('http-field'), url: z.url({ protocol: /^https?$/ }), field: z.string().min(1) }).strict(),
-  z.object({ kind: z.literal('http-date'), url: z.url({ protocol: /^https?$/ }) }).strict(),
-]);
-
-export const ClockReportSchema = z.object({
-  atLocalMs: z.number(),
-  sources: z.array(
-    z.object({
-      id: z.string(),
-      kind: z.enum(['ntp', 'http-field', 'http-date']),
-      ok: z.boolean(),
-      error: z.string().nullable(),
-      offsetMs: z.number().nullable(),
-      boundMs: z.number().nullable(),
-      delayMs: z.number().nullable(),
-      samplesUsed: z.number().int(),
-      samplesTotal: z.number().int(),
-      driftPpm: z.number().nullable(),
-      falseticker: z.boolean(),
-    }),
-  ),
-  combined: z
-    .object({
-      offsetMs: z.number(),
-      boundMs: z.number(),
-      driftPpm: z.number().nullable(),
-      truechimers: z.array(z.string()),
-    })
-    .nullable(),
-});
-
-export const ClockStatusSchema = z.object({
-  last: ClockReportSchema.nullable(),
-  current: z.object({ offsetMs: z.number(), boundMs: z.number(), ageMs: z.number() }).nullable(),
-  samples: z.array(
-    z.object({
-      source: z.string(),
-      kind: z.string(),
-      takenAtLocalMs: z.number(),
-      offsetMs: z.number(),
-      boundMs: z.number(),
-      delayMs: z.number(),
-      driftPpm: z.number().nullable(),
-      falseticker: z.boolean(),
-    }),
-  ),
-});
-
-export const AccountStatusSchema = z.enum(['active', 'cooling', 'locked', 'banned', 'disabled']);
-
-/** An account as the renderer may see it: no password, no token, only whether they are there. */
-export const AccountViewSchema = z.object({
-  id: z.number().int(),
-  targetId: z.string(),
-  label: z.string(),
-  username: z.string(),
-  group: z.string(),
-  priority: z.number().int(),
-  tags: z.array(z.string()),
-  status: AccountStatusSchema,
-  coolingUntilMs: z.number().nullable(),
-  notes: z.string(),
-  attempts: z.number().int(),
-  successes: z.number().int(),
-  lastUsedAtMs: z.number().nullable(),
-  lastOutcome: z.string().nullable(),
-  leaseOwner: z.string().nullable(),
-  leaseExpiresAtMs: z.number().nullable(),
-  hasPassword: z.boolean(),
-  hasTokens: z.boolean(),
-  accessExpiresAtMs: z.number().nullable(),
-  refreshExpiresAtMs: z.number().nullable(),
-  signInNeeded: z.boolean(),
-  signInError: z.string().nullable(),
-});
-
-export const ImportReportSchema = z.object({
-  ok: z.boolean(),
-  dryRun: z.boolean(),
-  imported: z.number().int(),
-  valid: z.number().int(),
-  alreadyImported: z.array(z.object({ row: z.number().int(), username: z.string() })),
-  problems: z.array(z.object({ row: z.number().int(), column: z.string().nullable(), reason: z.string() })),
-});
-
-const TargetIdSchema = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'a target id (lowercase letters, digits, _ and -)');
-const AccountIdsSchema = z.array(z.number().int().positive()).min(1).max(100_000);
-
-export const CampaignViewSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  targetId: z.string(),
-  itemId: z.string(),
-  openAtServerMs: z.number(),
-  timeZone: z.string(),
-  state: z.enum(['draft', 'armed', 'firing', 'completed', 'cancelled', 'failed', 'interrupted']),
-  spec: z.unknown(),
-  summary: z.unknown(),
-  observedOpenAtServerMs: z.number().nullable(),
-  createdAtMs: z.number(),
-});
-
-export const AttemptViewSchema = z.object({
-  id: z.number().int(),
-  accountId: z.number().int(),
-  endpoint: z.string(),
-  retry: z.number().int(),
-  plannedSendLocalMs: z.number().nullable(),
-  sentLocalMs: z.number(),
-  sentServerMs: z.number().nullable(),
-  serverReceivedMs: z.number().nullable(),
-  latencyMs: z.number().nullable(),
-  httpStatus: z.number().int().nullable(),
-  outcome: z.string(),
-  errorCode: z.string().nullable(),
-  captchaConfidence: z.number().nullable(),
-  orderId: z.string().nullable(),
-});
-
-export const ScheduleRunStateSchema = z.enum(['started', 'missed', 'skipped-overlap', 'failed']);
-
-export const ScheduleRunViewSchema = z.object({
-  scheduleId: z.number().int(),
-  runAtMs: z.number(),
-  state: ScheduleRunStateSchema,
-  campaignId: z.string().nullable(),
-  message: z.string().nullable(),
-});
-
-export const ScheduleViewSchema = z.object({
-  id: z.number().int(),
-  name: z.string(),
-  cron: z.string(),
-  timeZone: z.string(),
-  opensAfterMs: z.number(),
-  template: z.unknown(),
-  enabled: z.boolean(),
-  lastRunAtMs: z.number().nullable(),
-  lastCampaignId: z.string().nullable(),
-  next: z.array(z.object({ armAtMs: z.number(), opensAtMs: z.number() })),
-  recent: z.array(ScheduleRunViewSchema),
-});
-
-export const DimensionSchema = z.enum([
-  'account',
-  'endpoint',
-  'fireOffset',
-  'latency',
-  'outcome',
-  'errorClass',
-  'captchaConfidence',
-  'retry',
-]);
-
-export const AttributionRowSchema = z.object({
-  bucket: z.string(),
-  key: z.union([z.string(), z.number()]).nullable(),
-  attempts: z.number().int(),
-  successes: z.number().int(),
-  successRate: z.number(),
-});
-
-export const AttemptRowSchema = z.object({
-  id: z.number().int(),
-  accountId: z.number().int(),
-  username: z.string().nullable(),
-  endpoint: z.string(),
-  retry: z.number().int(),
-  plannedSendServerMs: z.number().nullable(),
-  sentServerMs: z.number().nullable(),
-  serverReceivedMs: z.number().nullable(),
-  latencyMs: z.number().nullable(),
-  httpStatus: z.number().int().nullable(),
-  outcome: z.string(),
-  errorCode: z.string().nullable(),
-  captchaConfidence: z.number().nullable(),
-  orderId: z.string().nullable(),
-});
-
-export const ExportKindSchema = z.enum(['attempts', 'summary', 'attribution']);
 
 export const calls = {
   'app/info': call(z.object({}).strict(), AppInfoSchema),

@@ -4,18 +4,9 @@
 // ranges (fire offset, latency, confidence) are counted one index range per bucket. A million attempts answer in
 // well under 200 ms per dimension (`tminus bench reports`).
 import type Database from 'better-sqlite3';
+import { FIRE_BUCKET_MS, FIRE_RANGE_MS, LATENCY_EDGES, RETRY_CAP, type Dimension } from '../common/attribution-buckets';
 
-export const DIMENSIONS = [
-  'account',
-  'endpoint',
-  'fireOffset',
-  'latency',
-  'outcome',
-  'errorClass',
-  'captchaConfidence',
-  'retry',
-] as const;
-export type Dimension = (typeof DIMENSIONS)[number];
+export { DIMENSIONS, type Dimension } from '../common/attribution-buckets';
 
 export interface AttributionRow {
   /** What the bucket is called in a table or chart ("user0001", "10–20 ms", "≥ 500 ms", "no answer"). */
@@ -26,14 +17,6 @@ export interface AttributionRow {
   successes: number;
   successRate: number;
 }
-
-/** Fire-offset buckets: 5 ms wide from −100 to +500 ms (send instant on the server clock − open instant). */
-export const FIRE_BUCKET_MS = 5;
-export const FIRE_RANGE_MS: [number, number] = [-100, 500];
-/** Latency bucket lower bounds (ms); the last is open-ended. */
-export const LATENCY_EDGES = [0, 5, 10, 20, 50, 100, 200, 500, 1000, 3000];
-/** Retries from this number on share one bucket. */
-export const RETRY_CAP = 10;
 
 interface Counted {
   key: string | number | null;
@@ -110,7 +93,7 @@ function label(dimension: Dimension, key: string | number | null, names: Map<num
     }
     case 'latency': {
       if (key === null) return 'no answer';
-      const next = LATENCY_EDGES[LATENCY_EDGES.indexOf(key as number) + 1];
+      const next = LATENCY_EDGES[LATENCY_EDGES.indexOf(key as (typeof LATENCY_EDGES)[number]) + 1];
       return next === undefined ? `≥ ${String(key)} ms` : `${String(key)}–${next} ms`;
     }
     case 'captchaConfidence':
@@ -202,7 +185,7 @@ export class AttributionQueries {
         return open ? this.fire.count(campaignId, fireRanges(open.openAtServerMs), false) : [];
       }
       case 'latency':
-        return this.latency.count(campaignId, rangesFrom(LATENCY_EDGES), true);
+        return this.latency.count(campaignId, rangesFrom([...LATENCY_EDGES]), true);
       case 'captchaConfidence':
         return this.confidence.count(
           campaignId,

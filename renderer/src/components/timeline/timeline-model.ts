@@ -1,16 +1,8 @@
 // The timeline's data: every attempt as a bar (send → answer on the server clock) in struct-of-arrays form, so
 // 100,000 bars cost a few megabytes and drawing them walks typed arrays. Rows are accounts or endpoints.
-export const OUTCOME_ORDER = [
-  'success',
-  'soldOut',
-  'notOpen',
-  'rateLimited',
-  'captchaRequired',
-  'captchaRejected',
-  'unauthorized',
-  'retryable',
-  'fatal',
-] as const;
+import { OutcomeSchema } from '../../../../electron/common/outcome';
+/** The outcomes in the classifier's order (an outcome's index is its colour's). */
+export const OUTCOME_ORDER = OutcomeSchema.options;
 export type TimelineOutcome = (typeof OUTCOME_ORDER)[number];
 
 export const OUTCOME_COLOURS: Record<TimelineOutcome, string> = {

@@ -1,9 +1,7 @@
 // From an attribution bucket to the filter that shows the attempts behind it.
 import type { AttributionRowWire, DimensionWire } from '../../../../electron/ipc/contract';
 import type { AttemptFilter } from '../../stores/reports-store';
-
-const FIRE_BUCKET_MS = 5;
-const LATENCY_EDGES = [0, 5, 10, 20, 50, 100, 200, 500, 1000, 3000];
+import { FIRE_BUCKET_MS, FIRE_RANGE_MS, LATENCY_EDGES } from '../../../../electron/common/attribution-buckets';
 
 export function drillFilter(dimension: DimensionWire, row: AttributionRowWire): AttemptFilter {
   const key = row.key;
@@ -20,13 +18,13 @@ export function drillFilter(dimension: DimensionWire, row: AttributionRowWire): 
       return { retry: key as number };
     case 'fireOffset': {
       const from = key as number;
-      if (from < -100) return { range: { field: 'fireOffset', to: -100 } };
-      if (from >= 500) return { range: { field: 'fireOffset', from: 500 } };
+      if (from < FIRE_RANGE_MS[0]) return { range: { field: 'fireOffset', to: FIRE_RANGE_MS[0] } };
+      if (from >= FIRE_RANGE_MS[1]) return { range: { field: 'fireOffset', from: FIRE_RANGE_MS[1] } };
       return { range: { field: 'fireOffset', from, to: from + FIRE_BUCKET_MS } };
     }
     case 'latency': {
       if (key === null) return { range: { field: 'latency', isNull: true } };
-      const next = LATENCY_EDGES[LATENCY_EDGES.indexOf(key as number) + 1];
+      const next = LATENCY_EDGES[LATENCY_EDGES.indexOf(key as (typeof LATENCY_EDGES)[number]) + 1];
       return { range: { field: 'latency', from: key as number, ...(next !== undefined ? { to: next } : {}) } };
     }
     case 'captchaConfidence':

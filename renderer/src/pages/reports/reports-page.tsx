@@ -13,17 +13,7 @@ import type { AttributionRowWire } from '../../../../electron/ipc/contract';
 import { AttemptsTable } from './attempts-table';
 import { drillFilter } from './drill-filter';
 import { exportCsv } from './csv-export';
-
-const DIMENSIONS: DimensionWire[] = [
-  'account',
-  'endpoint',
-  'fireOffset',
-  'latency',
-  'outcome',
-  'errorClass',
-  'captchaConfidence',
-  'retry',
-];
+import { DIMENSIONS } from '../../../../electron/common/attribution-buckets';
 
 export function ReportsPage() {
   const t = useT();

@@ -1,0 +1,58 @@
+// Requests released together leave, and are taken in by the target, one after another. While arming, a burst of
+// warm-up requests is released the way the fire path releases the first shots, and how late its median was is
+// measured: at the target when it stamps its answers (its own intake queue included), else as the requests leave
+// this process. A `centered` campaign starts its burst of first shots early by that lateness, scaled to its size, so
+// that the burst's median lands on the instant. The warm-up requests take their places in the target's bucket.
+import type { LocalClock } from '../clock';
+import type { Endpoint } from './endpoint-pool';
+import type { FireScheduler } from './fire-scheduler';
+import type { RateLimiter } from './rate-limiter';
+import { exchange, type PreparedRequest } from './http-exchange';
+
+export interface BurstCalibration {
+  /** How many requests the calibration burst had. */
+  size: number;
+  /** How late its median was (ms, ≥ 0). */
+  lateMs: number;
+}
+
+export async function calibrateBurst(input: {
+  endpoints: Endpoint[];
+  perEndpoint: number;
+  request: PreparedRequest;
+  clock: LocalClock;
+  scheduler: FireScheduler;
+  targetLimiter: RateLimiter;
+  timeoutMs: number;
+  serverTimeHeader: string | undefined;
+  offsetMs: number;
+  rttMs: number;
+}): Promise<BurstCalibration> {
+  const { endpoints, clock } = input;
+  const count = input.perEndpoint * endpoints.length;
+  let releaseAt = clock.nowMs();
+  for (let n = 0; n < count; n += 1) releaseAt = Math.max(releaseAt, input.targetLimiter.reserve(clock.nowMs()));
+  releaseAt += 5; // room for the coarse timer and the spin
+  const left: number[] = [];
+  const answers = await Promise.all(
+    Array.from({ length: count }, async (_, n) => {
+      await input.scheduler.at(releaseAt);
+      const answer = exchange(endpoints[n % endpoints.length]!, input.request, clock, input.timeoutMs);
+      left.push(clock.nowMs() - releaseAt);
+      return answer;
+    }),
+  );
+  const header = input.serverTimeHeader?.toLowerCase();
+  const late = header
+    ? answers
+        .map((answer) => Number(answer.headers[header]) - (releaseAt + input.offsetMs + input.rttMs / 2))
+        .filter(Number.isFinite)
+    : [];
+  const median = (values: number[]): number => values.sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+  return { size: count, lateMs: Math.max(0, median(late.length >= count / 2 ? late : left)) };
+}
+
+/** How early a burst of `size` first shots starts: 0 when on time (the default), else its scaled lateness. */
+export function burstLeadMs(calibration: BurstCalibration, size: number, mode: 'on-time' | 'centered'): number {
+  return mode === 'centered' ? (calibration.lateMs * size) / Math.max(1, calibration.size) : 0;
+}
