@@ -12,6 +12,16 @@ export function registerDaemonCommand(program: Command): void {
     .option('--log-level <level>', 'pino level: debug, info, warn or error', 'info')
     .action(async (flags: { logLevel: string }, command: Command) => {
       const log = pino({ name: 'tminus', level: flags.logLevel });
+      // Listen for the stop signal before anything else: one that arrives while starting stops the daemon cleanly
+      // once it has started, instead of killing it half-way.
+      const stopped = new Promise<void>((resolve) => {
+        const stop = (signal: string): void => {
+          log.info({ signal }, 'stopping');
+          resolve();
+        };
+        process.once('SIGTERM', () => stop('SIGTERM'));
+        process.once('SIGINT', () => stop('SIGINT'));
+      });
       const app = await openApp({
         dataDir: dataDirFrom(command.optsWithGlobals<GlobalOptions>()),
         log: {
@@ -36,14 +46,7 @@ export function registerDaemonCommand(program: Command): void {
         },
         'daemon started',
       );
-      await new Promise<void>((resolve) => {
-        const stop = (signal: string): void => {
-          log.info({ signal }, 'stopping');
-          resolve();
-        };
-        process.once('SIGTERM', () => stop('SIGTERM'));
-        process.once('SIGINT', () => stop('SIGINT'));
-      });
+      await stopped;
       await app.close();
       log.info({}, 'stopped');
       log.flush();
