@@ -45,8 +45,9 @@ describe('operator captcha in the console', () => {
   it('shows the captcha with its countdown; Enter answers it and the attempt receives the answer', async () => {
     const page = await browser.newPage({ locale: 'en-US' });
     await page.goto(server.url);
-    await page.getByTestId('navigation').waitFor();
-    await page.waitForTimeout(300); // subscribed
+    // The console subscribes to its topics as the socket opens, before its first calls on the same socket: once
+    // app/info has answered, the subscription is in place.
+    await expect.poll(() => page.getByTestId('app-version').textContent(), { timeout: 15_000 }).toMatch(/\d+\.\d+/);
     const solved = app.operatorCaptcha.solve(
       {
         id: 'cap-1',
