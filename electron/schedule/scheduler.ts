@@ -13,7 +13,7 @@ export interface ScheduleEngine {
   createFromSchedule(template: unknown, opensAtMs: number, scheduleId: number, name: string): { id: string };
   /** Arms it (now or at T − armLead); the returned promise settles when the campaign ends. */
   arm(campaignId: string): { done: Promise<unknown> };
-  /** Whether the campaign is still draft, armed or firing. */
+  /** Whether the campaign is still armed or firing. */
   isActive(campaignId: string): boolean;
 }
 
