@@ -37,7 +37,9 @@ const DEFAULT_BURST: BurstOptions = { samples: 8, timeoutMs: 2_000, dateProbes: 
 
 export class ClockService {
   private readonly drift = new Map<string, DriftTracker>();
+  /** The latest probe's report (what the console shows), and the latest one that produced an estimate. */
   private last: ClockReport | null = null;
+  private lastGood: ClockReport | null = null;
   private syncTimer: NodeJS.Timeout | null = null;
   readonly clock: LocalClock;
 
@@ -73,6 +75,9 @@ export class ClockService {
       },
     };
     this.last = report;
+    // A probe that found no estimate does not erase the last good one: `current()` keeps extrapolating it, its bound
+    // growing with its age, and a campaign armed on it does not fire on an offset of zero.
+    if (report.combined) this.lastGood = report;
     this.record(report, overrides.campaignId ?? null);
     return report;
   }
@@ -147,9 +152,9 @@ export class ClockService {
 
   /** Offset and bound now: drift-corrected, the bound widened by the tolerance for the estimate's age. */
   current(atLocalMs = this.clock.nowMs()): { offsetMs: number; boundMs: number; ageMs: number } | null {
-    const combined = this.last?.combined;
-    if (!combined || !this.last) return null;
-    const ageMs = Math.max(0, atLocalMs - this.last.atLocalMs);
+    const combined = this.lastGood?.combined;
+    if (!combined || !this.lastGood) return null;
+    const ageMs = Math.max(0, atLocalMs - this.lastGood.atLocalMs);
     const driftPpm = combined.driftPpm ?? 0;
     return {
       offsetMs: combined.offsetMs + (driftPpm * ageMs) / 1e6,

@@ -35,11 +35,7 @@ export async function takeBurst(
   clock: LocalClock,
   options: BurstOptions,
 ): Promise<OffsetSample[]> {
-  if (spec.kind === 'ntp') {
-    const samples: OffsetSample[] = [];
-    for (let n = 0; n < options.samples; n += 1) samples.push(await queryNtp(spec, clock, options.timeoutMs));
-    return samples;
-  }
+  if (spec.kind === 'ntp') return collectSamples(options.samples, () => queryNtp(spec, clock, options.timeoutMs));
   const source = new HttpTimeSource(
     spec.url,
     spec.kind === 'http-date' ? { kind: 'date' } : { kind: 'field', expression: spec.field },
@@ -48,13 +44,29 @@ export async function takeBurst(
   );
   try {
     if (spec.kind === 'http-date') return await searchDateBoundary(source, clock, { maxProbes: options.dateProbes });
-    await source.sample(); // opens and warms the connection; its handshake would inflate the first delay
-    const samples: OffsetSample[] = [];
-    for (let n = 0; n < options.samples; n += 1) samples.push(await source.sample());
-    return samples;
+    await source.sample().catch(() => undefined); // opens and warms the connection; its handshake would inflate the first delay
+    return await collectSamples(options.samples, () => source.sample());
   } finally {
     await source.close();
   }
+}
+
+/**
+ * `count` samples, each taken after the previous one. A lost packet or a reset connection costs that sample, not the
+ * burst (targets under load drop a few); more failures than half the count fail the burst with the last error.
+ */
+async function collectSamples(count: number, take: () => Promise<OffsetSample>): Promise<OffsetSample[]> {
+  const samples: OffsetSample[] = [];
+  let failures = 0;
+  while (samples.length < count) {
+    try {
+      samples.push(await take());
+    } catch (error) {
+      failures += 1;
+      if (failures > count / 2) throw error;
+    }
+  }
+  return samples;
 }
 
 export function assertSources(specs: TimeSourceSpec[]): void {

@@ -4,6 +4,8 @@ import type { AccountTokens } from '../accounts';
 import type { Outcome } from '../ipc/contract';
 import type { RateLimiter } from './rate-limiter';
 import type { TemplateContext } from '../targets';
+import type { ArmedConnection } from './armed-connection';
+import type { Endpoint } from './endpoint-pool';
 
 export interface AccountRun {
   account: AccountView;
@@ -20,6 +22,9 @@ export interface AccountRun {
   notBeforeMs: number;
   /** Tokens held in memory while the campaign runs, so the fire path reads no database and decrypts nothing. */
   tokens: AccountTokens | null;
+  /** This account's own connection to its home endpoint, opened while arming; null where there is none. */
+  armed: ArmedConnection | null;
+  home: Endpoint | null;
 }
 
 /** Waits `ms`, or less if `signal` aborts first. */

@@ -4,10 +4,9 @@
 // this process. A `centered` campaign starts its burst of first shots early by that lateness, scaled to its size, so
 // that the burst's median lands on the instant. The warm-up requests take their places in the target's bucket.
 import type { LocalClock } from '../clock';
-import type { Endpoint } from './endpoint-pool';
 import type { FireScheduler } from './fire-scheduler';
 import type { RateLimiter } from './rate-limiter';
-import { exchange, type PreparedRequest } from './http-exchange';
+import type { Exchange } from './http-exchange';
 
 export interface BurstCalibration {
   /** How many requests the calibration burst had. */
@@ -17,31 +16,32 @@ export interface BurstCalibration {
 }
 
 export async function calibrateBurst(input: {
-  endpoints: Endpoint[];
-  perEndpoint: number;
-  request: PreparedRequest;
+  /** How many warm-up requests the burst has. */
+  count: number;
+  /** Sends the n-th warm-up request now, the way a first shot is sent (called in the releasing loop itself). */
+  send: (n: number) => Promise<Exchange>;
   clock: LocalClock;
   scheduler: FireScheduler;
   targetLimiter: RateLimiter;
-  timeoutMs: number;
   serverTimeHeader: string | undefined;
   offsetMs: number;
   rttMs: number;
 }): Promise<BurstCalibration> {
-  const { endpoints, clock } = input;
-  const count = input.perEndpoint * endpoints.length;
+  const { clock, count } = input;
   let releaseAt = clock.nowMs();
   for (let n = 0; n < count; n += 1) releaseAt = Math.max(releaseAt, input.targetLimiter.reserve(clock.nowMs()));
   releaseAt += 5; // room for the coarse timer and the spin
   const left: number[] = [];
   const answers = await Promise.all(
     Array.from({ length: count }, async (_, n) => {
-      await input.scheduler.at(releaseAt);
-      const answer = exchange(endpoints[n % endpoints.length]!, input.request, clock, input.timeoutMs);
-      left.push(clock.nowMs() - releaseAt);
-      return answer;
+      let answer = null as Promise<Exchange> | null;
+      await input.scheduler.at(releaseAt, () => {
+        answer = input.send(n);
+        left.push(clock.nowMs() - releaseAt);
+      });
+      return answer; // null only when the wait was cancelled
     }),
-  );
+  ).then((all) => all.filter((answer): answer is Exchange => answer !== null));
   const header = input.serverTimeHeader?.toLowerCase();
   const late = header
     ? answers

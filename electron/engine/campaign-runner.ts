@@ -15,9 +15,10 @@ import { EndpointPool, type Endpoint } from './endpoint-pool';
 import { exchange, type Exchange, type PreparedRequest } from './http-exchange';
 import { classify } from './classifier';
 import { RateLimiter, reserveAll } from './rate-limiter';
-import { backoffMs, retryAfterMs } from './backoff';
+import { backoffMs } from './backoff';
+import { react } from './react';
 import { FireScheduler } from './fire-scheduler';
-import { burstLeadMs, calibrateBurst, type BurstCalibration } from './burst-calibration';
+import { burstLeadMs, type BurstCalibration } from './burst-calibration';
 import { eachLimited, sleep, templateContext, type AccountRun } from './account-run';
 import { obtainCaptcha } from './captcha-step';
 import { attemptRow, OPEN_EVIDENCE } from './attempt-row';
@@ -26,6 +27,9 @@ import { idempotencyKey } from './idempotency-key';
 import type { AttemptRecorder } from './attempt-recorder';
 import type { CaptchaSolver } from './captcha-solver';
 import { summarise, type RunSummary, type FirstShot } from './run-summary';
+import type { LoadedShot } from './armed-connection';
+import { disarm, fireFirstShot, loadFirstShot, sendOnArmed, serialiseFor } from './armed-shots';
+import { armConnections } from './arm-connections';
 
 export interface RunnerDeps {
   campaignId: string;
@@ -63,7 +67,9 @@ export class CampaignRunner {
   private renewTimer: NodeJS.Timeout | null = null;
   private offsetMs = 0;
   private boundMs = 0;
+  /** The typical (median) round trip to the target, and the fastest one seen, from the clock burst while arming. */
   private rttMs = 0;
+  private fastestRttMs = 0;
   /** How late the median of a burst of `size` requests released together is, measured while arming. */
   private burstCalibration: BurstCalibration = { size: 1, lateMs: 0 };
   private deadlineLocalMs = Number.POSITIVE_INFINITY;
@@ -111,6 +117,7 @@ export class CampaignRunner {
       if (!report.combined)
         throw new TminusError('CLOCK_SOURCE_FAILED', report.sources[0]?.error ?? 'the target time could not be read');
       this.rttMs = report.sources[0]?.estimate?.medianDelayMs ?? 0;
+      this.fastestRttMs = report.sources[0]?.estimate?.delayMs ?? this.rttMs;
 
       const leased = deps.accounts.lease(spec.target, deps.campaignId, spec.accounts.count, this.leaseTtlMs(), {
         group: spec.accounts.group,
@@ -130,6 +137,8 @@ export class CampaignRunner {
         captchaAsked: false,
         notBeforeMs: 0,
         tokens: null,
+        armed: null,
+        home: null,
       }));
       this.renewTimer = setInterval(() => deps.accounts.renewLease(deps.campaignId, this.leaseTtlMs()), 30_000);
       this.renewTimer.unref();
@@ -146,33 +155,21 @@ export class CampaignRunner {
         }
       });
 
-      const connections = Math.max(
-        1,
-        Math.min(profile.limits.concurrency, Math.ceil(this.runs.length / deps.endpoints.length) + 4),
-      );
-      this.pool = new EndpointPool(deps.endpoints, connections, profile.breaker, this.random);
-      const warmPath = profile.time.kind === 'ntp' ? '/' : profile.time.path;
-      const warmRequest: PreparedRequest = { method: 'GET', path: warmPath, headers: {} };
-      // Warm-up requests are requests too: they go through the target's bucket like everything else.
-      const warmOne = async (endpoint: Endpoint): Promise<unknown> => {
-        const at = this.targetLimiter.reserve(deps.clock.nowMs());
-        await sleep(at - deps.clock.nowMs(), this.stop.signal);
-        return exchange(endpoint, warmRequest, deps.clock, profile.limits.timeoutMs);
-      };
-      await this.pool.warm(connections, warmOne);
-      // The second round of warm-up requests is released as one burst, to calibrate bursts of first shots.
-      this.burstCalibration = await calibrateBurst({
-        endpoints: this.pool.endpoints,
-        perEndpoint: connections,
-        request: warmRequest,
+      const armed = await armConnections({
+        runs: this.runs,
+        endpoints: deps.endpoints,
+        profile,
+        armAccounts: this.prepareEarly, // only a first shot rendered ahead can be written ahead
         clock: deps.clock,
+        random: this.random,
         scheduler: this.scheduler,
         targetLimiter: this.targetLimiter,
-        timeoutMs: profile.limits.timeoutMs,
-        serverTimeHeader: profile.serverTimeHeader,
+        stopSignal: this.stop.signal,
         offsetMs: deps.clockService.current()?.offsetMs ?? 0,
         rttMs: this.rttMs,
       });
+      this.pool = armed.pool;
+      this.burstCalibration = armed.calibration;
       if (this.runs[0]) this.prepare(this.runs[0]); // compiles the render path too
       if (profile.captcha && profile.captcha.requiredFor !== 'none') await deps.solver.warm?.();
       deps.clockService.startSync([source], spec.clockSyncEveryMs, deps.campaignId);
@@ -189,7 +186,11 @@ export class CampaignRunner {
     const current = deps.clockService.current();
     this.offsetMs = current?.offsetMs ?? 0;
     this.boundMs = current?.boundMs ?? 0;
-    const plannedLocal = deps.openAtServerMs - this.offsetMs - this.rttMs / 2 - deps.spec.strategy.leadMs;
+    // An on-time campaign plans for its fastest request (half the fastest round trip) to arrive at the instant, so
+    // that latency jitter does not make requests early (an early one is answered notOpen, and waits); a centered one
+    // plans for the typical request to (./burst-calibration.ts).
+    const oneWayMs = (deps.spec.strategy.burst === 'centered' ? this.rttMs : this.fastestRttMs) / 2;
+    const plannedLocal = deps.openAtServerMs - this.offsetMs - oneWayMs - deps.spec.strategy.leadMs;
     // Tokens that would expire during the rush are refreshed now, before the instant, not answered with a 401 at it.
     const neededUntil = plannedLocal + Math.min(deps.spec.limits.maxDurationMs, 30_000);
     await eachLimited(
@@ -223,11 +224,15 @@ export class CampaignRunner {
 
   private async runAccount(run: AccountRun, shotsAt: number[], burstLeadMs: number): Promise<void> {
     // The first shots go at their planned instants (a salvo: several, across the clock bound), inside the limits.
-    const shots = shotsAt.map(async (at) => {
+    const shots = shotsAt.map(async (at, index) => {
       const slot = reserveAll([this.targetLimiter, run.limiter], at - burstLeadMs);
-      // Everything that can be done before the instant is done before it: the request is rendered now.
+      // Everything that can be done before the instant is done before it: the request is rendered now, and the
+      // first shot of an account with its own connection is serialised, to be written by the releasing loop itself.
       const prepared = this.prepareEarly ? this.prepare(run) : null;
-      await this.scheduler.at(slot);
+      const shot = index === 0 && prepared ? loadFirstShot(run, prepared, this.deps.profile.limits.timeoutMs) : null;
+      let fired = false;
+      await this.scheduler.at(slot, shot ? () => (fired = this.fireLoaded(run, shot)) : undefined);
+      if (fired) return this.complete(run, at, run.home!, shot!.answer);
       // A shot planned before the target said "wait" is dropped rather than sent inside that wait.
       if (this.stopped(run) || this.deps.clock.nowMs() < run.notBeforeMs) return;
       await this.attempt(run, at, prepared);
@@ -239,6 +244,13 @@ export class CampaignRunner {
       if (this.stopped(run)) break;
       await this.attempt(run, slot, null);
     }
+  }
+
+  /** At the instant, in the releasing loop: the loaded first shot goes out now; false to go the ordinary way. */
+  private fireLoaded(run: AccountRun, shot: LoadedShot): boolean {
+    const now = this.deps.clock.nowMs();
+    if (run.done || this.stop.signal.aborted || now >= this.deadlineLocalMs || now < run.notBeforeMs) return false;
+    return fireFirstShot(run, shot, now);
   }
 
   private prepare(run: AccountRun): PreparedRequest {
@@ -293,9 +305,26 @@ export class CampaignRunner {
     endpoint.breaker.onSend();
     const request: PreparedRequest =
       prepared ?? renderRequest(deps.profile.book.request, this.context(run), deps.profile.auth.header);
+    // The account's own connection when the choice fell on its home endpoint and it is free, else the pool.
     // No abort signal on booking requests: it costs ~40% of undici's per-request time on the fire path, and a booking
     // already on the wire should be answered and recorded anyway (the per-attempt timeout still bounds it).
-    const answer = await exchange(endpoint, request, deps.clock, deps.profile.limits.timeoutMs);
+    const { timeoutMs } = deps.profile.limits;
+    const bytes = endpoint === run.home && run.armed?.ready ? serialiseFor(run.armed, request) : null;
+    const sent = bytes
+      ? sendOnArmed(run, bytes, request, timeoutMs)
+      : exchange(endpoint, request, deps.clock, timeoutMs);
+    await this.complete(run, plannedLocalMs, endpoint, sent);
+  }
+
+  /** An answer (or its failure) classified, recorded, and reacted to. */
+  private async complete(
+    run: AccountRun,
+    plannedLocalMs: number,
+    endpoint: Endpoint,
+    sent: Promise<Exchange>,
+  ): Promise<void> {
+    const { deps } = this;
+    const answer = await sent;
     const classification = classify(answer, deps.profile.outcomes, deps.profile.errorCode);
     const { outcome } = classification;
     const failed = outcome === 'retryable';
@@ -315,7 +344,17 @@ export class CampaignRunner {
     }
     run.retry += 1;
     if (run.captcha && outcome !== 'notOpen' && outcome !== 'rateLimited') run.captcha = null; // one-time captchas
-    await this.react(run, outcome, answer);
+    await react(run, outcome, answer, {
+      retry: deps.profile.retry,
+      clock: deps.clock,
+      random: this.random,
+      sessions: deps.sessions,
+      stopSignal: this.stop.signal,
+      onSoldOut: () => {
+        this.soldOut = true;
+        this.stop.abort(); // the item is gone: every account stops
+      },
+    });
   }
 
   private record(
@@ -347,66 +386,6 @@ export class CampaignRunner {
     deps.accounts.recordOutcome(run.account.id, outcome);
   }
 
-  private async react(run: AccountRun, outcome: Outcome, answer: Exchange): Promise<void> {
-    const { deps } = this;
-    const { retry } = deps.profile;
-    const wait = (ms: number): Promise<void> => sleep(ms, this.stop.signal);
-    switch (outcome) {
-      case 'success':
-        run.done = true;
-        run.outcome = 'success';
-        return;
-      case 'soldOut':
-        run.outcome = 'soldOut';
-        this.soldOut = true;
-        this.stop.abort(); // the item is gone: every account stops
-        return;
-      case 'fatal':
-        run.done = true;
-        run.outcome = 'fatal';
-        return;
-      case 'notOpen':
-        await wait(retry.notOpenMs * (0.5 + this.random()));
-        return;
-      case 'rateLimited': {
-        // Never retried at once: the target's wait, or our backoff if it named none, whichever is longer.
-        const asked = retryAfterMs(answer.headers, Date.now());
-        const waitMs = Math.max(asked ?? 0, backoffMs(run.retry, retry.baseMs, retry.maxMs, this.random), 1);
-        run.notBeforeMs = deps.clock.nowMs() + waitMs;
-        run.limiter.holdUntil(run.notBeforeMs);
-        await wait(waitMs);
-        return;
-      }
-      case 'captchaRequired':
-      case 'captchaRejected':
-        run.captcha = null;
-        run.captchaAsked = true;
-        return;
-      case 'unauthorized':
-        if (run.recoveries >= 2) {
-          run.done = true;
-          run.outcome = 'unauthorized';
-          return;
-        }
-        run.recoveries += 1;
-        try {
-          await deps.sessions.recoverFromUnauthorized(run.account.id);
-          run.tokens = deps.sessions.tokens(run.account.id);
-        } catch {
-          run.done = true;
-          run.outcome = 'unauthorized';
-        }
-        return;
-      case 'retryable': {
-        const asked = retryAfterMs(answer.headers, Date.now());
-        const waitMs = Math.max(asked ?? 0, backoffMs(run.retry, retry.baseMs, retry.maxMs, this.random));
-        if (asked !== null) run.notBeforeMs = deps.clock.nowMs() + waitMs;
-        await wait(waitMs);
-        return;
-      }
-    }
-  }
-
   /** Stops everything within one frame: pending waits end, requests in flight are aborted, leases released. */
   cancel(): void {
     this.abort.abort();
@@ -421,6 +400,7 @@ export class CampaignRunner {
     deps.clockService.stopSync();
     deps.recorder.flush();
     deps.accounts.releaseLease(deps.campaignId);
+    for (const run of this.runs) disarm(run);
     await this.pool?.close();
     const summary = summarise({
       campaignId: deps.campaignId,

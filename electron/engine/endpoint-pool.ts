@@ -1,7 +1,7 @@
 // The target's endpoints (nodes, mirrors): one keep-alive connection pool each, a breaker each, and a weighted choice
 // that prefers the fast and healthy — weight = success² / latency, from exponentially weighted recent history — so a
 // sick endpoint drains on its own and comes back through its breaker's half-open probe.
-import { Pool } from 'undici';
+import { ConnectionSet } from './connection-set';
 import { CircuitBreaker } from './circuit-breaker';
 
 export interface EndpointStats {
@@ -15,7 +15,7 @@ export interface EndpointStats {
 const EWMA_ALPHA = 0.2;
 
 export class Endpoint {
-  readonly pool: Pool;
+  readonly connections: ConnectionSet;
   readonly breaker: CircuitBreaker;
   latencyMs = 50;
   successRate = 1;
@@ -26,7 +26,7 @@ export class Endpoint {
     connections: number,
     breaker: { failures: number; windowMs: number; openMs: number },
   ) {
-    this.pool = new Pool(url, { connections, keepAliveTimeout: 60_000, keepAliveMaxTimeout: 120_000, pipelining: 1 });
+    this.connections = new ConnectionSet(url, connections);
     this.breaker = new CircuitBreaker(breaker);
   }
 
@@ -100,6 +100,6 @@ export class EndpointPool {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.endpoints.map((endpoint) => endpoint.pool.destroy()));
+    await Promise.all(this.endpoints.map((endpoint) => endpoint.connections.close()));
   }
 }

@@ -6,6 +6,7 @@ import type { LocalClock } from '../clock';
 interface Waiter {
   atMs: number;
   resolve: () => void;
+  onRelease: (() => void) | undefined;
 }
 
 export class FireScheduler {
@@ -19,10 +20,15 @@ export class FireScheduler {
     private readonly spinMs = 3,
   ) {}
 
-  /** Resolves at `atMs` on the local clock (at once if it has passed). */
-  at(atMs: number): Promise<void> {
+  /**
+   * Resolves at `atMs` on the local clock (at once if it has passed). `onRelease`, when given, runs synchronously in
+   * the releasing loop itself — before any promise continues — so that work which must happen at the instant (a
+   * pre-written request going out) is not queued behind the continuations of everything released with it.
+   * It is not called when the wait is cancelled.
+   */
+  at(atMs: number, onRelease?: () => void): Promise<void> {
     return new Promise((resolve) => {
-      const waiter = { atMs, resolve };
+      const waiter = { atMs, resolve, onRelease };
       const index = this.waiters.findIndex((other) => other.atMs > atMs);
       if (index < 0) this.waiters.push(waiter);
       else this.waiters.splice(index, 0, waiter);
@@ -57,6 +63,13 @@ export class FireScheduler {
     let due = 0;
     while (due < this.waiters.length && this.waiters[due]!.atMs <= now + 0.05) due += 1;
     const released = this.waiters.splice(0, due);
+    for (const waiter of released) {
+      try {
+        waiter.onRelease?.();
+      } catch {
+        // a release callback's failure is its own; the others still go
+      }
+    }
     for (const waiter of released) waiter.resolve();
     this.arm();
   }

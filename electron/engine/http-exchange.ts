@@ -1,5 +1,11 @@
 // One request on an endpoint, timed on the local clock, reduced to what the classifier needs. Never throws: a
 // network failure or a timeout is an answer too (status null).
+//
+// Sent with `dispatch` and a small handler rather than `request()`: `request()` wraps every call in an
+// AsyncResource and a body stream, which costs several times what writing the request does. On the fire path a
+// thousand requests leave back to back, so that cost is the spread of the burst (docs/benchmarks.md, burst).
+import type { Dispatcher } from 'undici';
+import type { IncomingHttpHeaders } from 'undici/types/header';
 import type { Endpoint } from './endpoint-pool';
 import type { LocalClock } from '../clock';
 
@@ -20,7 +26,25 @@ export interface Exchange {
   networkError: string | null;
 }
 
-export async function exchange(
+/** Bodies larger than this are not read into memory: the answer is classified on its status and headers alone. */
+const MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+const errorCode = (error: unknown): string => {
+  const { code, name } = error as { code?: unknown; name?: string };
+  return typeof code === 'string' ? code : (name ?? 'Error');
+};
+
+const parseBody = (chunks: Buffer[], size: number): unknown => {
+  if (size === 0 || size > MAX_BODY_BYTES) return null;
+  const text = (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)).toString('utf8');
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+};
+
+export function exchange(
   endpoint: Endpoint,
   request: PreparedRequest,
   clock: LocalClock,
@@ -29,43 +53,74 @@ export async function exchange(
 ): Promise<Exchange> {
   endpoint.sent += 1;
   const sentLocalMs = clock.nowMs();
-  try {
-    const response = await endpoint.pool.request({
-      method: request.method as 'GET',
-      path: request.path,
-      headers: request.headers,
-      body: request.body,
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
-      signal,
-    });
-    const latencyMs = clock.nowMs() - sentLocalMs;
-    const text = await response.body.text();
-    let body: unknown = null;
+  const failed = (error: unknown): Exchange => ({
+    endpoint: endpoint.url,
+    sentLocalMs,
+    latencyMs: null,
+    status: null,
+    headers: {},
+    body: null,
+    networkError: errorCode(error),
+  });
+  if (signal?.aborted) return Promise.resolve(failed(signal.reason ?? new Error('aborted')));
+  return new Promise((resolve) => {
+    let status = 0;
+    let latencyMs: number | null = null;
+    let headers: IncomingHttpHeaders = {};
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    let controller: Dispatcher.DispatchController | null = null;
+    const onAbort = (): void => controller?.abort(signal?.reason ?? new Error('aborted'));
+    const settle = (value: Exchange): void => {
+      if (settled) return;
+      settled = true;
+      signal?.removeEventListener('abort', onAbort);
+      resolve(value);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const handler: Dispatcher.DispatchHandler = {
+      onRequestStart(started) {
+        controller = started;
+      },
+      onResponseStart(_controller, statusCode, responseHeaders) {
+        latencyMs = clock.nowMs() - sentLocalMs;
+        status = statusCode;
+        headers = responseHeaders;
+      },
+      onResponseData(_controller, chunk) {
+        size += chunk.length;
+        if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+      },
+      onResponseEnd() {
+        settle({
+          endpoint: endpoint.url,
+          sentLocalMs,
+          latencyMs,
+          status,
+          headers,
+          body: parseBody(chunks, size),
+          networkError: null,
+        });
+      },
+      onResponseError(_controller, error) {
+        settle(failed(error));
+      },
+    };
     try {
-      body = text === '' ? null : JSON.parse(text);
-    } catch {
-      body = null;
+      endpoint.connections.dispatch(
+        {
+          method: request.method as Dispatcher.HttpMethod,
+          path: request.path,
+          headers: request.headers,
+          body: request.body,
+          headersTimeout: timeoutMs,
+          bodyTimeout: timeoutMs,
+        },
+        handler,
+      );
+    } catch (error) {
+      settle(failed(error)); // a closed or destroyed pool refuses at once
     }
-    return {
-      endpoint: endpoint.url,
-      sentLocalMs,
-      latencyMs,
-      status: response.statusCode,
-      headers: response.headers,
-      body,
-      networkError: null,
-    };
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).name;
-    return {
-      endpoint: endpoint.url,
-      sentLocalMs,
-      latencyMs: null,
-      status: null,
-      headers: {},
-      body: null,
-      networkError: String(code),
-    };
-  }
+  });
 }

@@ -198,7 +198,7 @@ export async function runIntakeFloor(options: {
   count: number;
   itemId: string;
   sendAtMs: number;
-}): Promise<void> {
+}): Promise<{ wireMs: number[] }> {
   const { connect } = await import('node:net');
   const sockets = await Promise.all(
     Array.from({ length: options.count }, (_, n) => {
@@ -222,9 +222,14 @@ export async function runIntakeFloor(options: {
   while (performance.timeOrigin + performance.now() < options.sendAtMs) {
     /* fine wait */
   }
-  for (let n = 0; n < sockets.length; n += 1) sockets[n]!.write(payloads[n]!);
+  const wireMs: number[] = new Array(sockets.length);
+  for (let n = 0; n < sockets.length; n += 1) {
+    sockets[n]!.write(payloads[n]!);
+    wireMs[n] = performance.now();
+  }
   await new Promise((resolve) => setTimeout(resolve, 500));
   for (const socket of sockets) socket.destroy();
+  return { wireMs };
 }
 
 /** The floor's requests, server receive instant minus the open instant. */

@@ -167,3 +167,32 @@ describe('clock service', () => {
     await expect(new ClockService({ clock: systemLocalClock }).probe([])).rejects.toThrow(/at least one time source/);
   });
 });
+
+describe('clock bursts under faults', () => {
+  it('loses a sample to a reset, not the burst; a failed probe leaves the last good estimate in place', async () => {
+    const { createServer } = await import('node:http');
+    let requests = 0;
+    const server = createServer((request, response) => {
+      requests += 1;
+      if (requests % 3 === 0) return request.socket.destroy(); // every third request is reset
+      response.setHeader('content-type', 'application/json');
+      response.end(JSON.stringify({ serverTimeMs: Date.now() + 1_000 }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/time`;
+    const service = new ClockService({ clock: systemLocalClock });
+    try {
+      const report = await service.probe([{ kind: 'http-field', url, field: 'serverTimeMs' }], { samples: 6 });
+      expect(report.sources[0]!.ok).toBe(true);
+      expect(report.sources[0]!.estimate!.samplesTotal).toBe(6);
+      expect(Math.abs(report.combined!.offsetMs - 1_000)).toBeLessThanOrEqual(report.combined!.boundMs + 1);
+      const failed = await service.probe([{ kind: 'ntp', host: '127.0.0.1', port: 9 }], { samples: 2, timeoutMs: 100 });
+      expect(failed.combined).toBeNull();
+      expect(service.lastReport()).toBe(failed); // the console shows what happened
+      expect(Math.abs(service.current()!.offsetMs - 1_000)).toBeLessThanOrEqual(report.combined!.boundMs + 1);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});

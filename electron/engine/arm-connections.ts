@@ -1,0 +1,101 @@
+// Connections while arming: the pool for each endpoint (warmed), each account's own connection where it will fire a
+// first shot written ahead (./armed-connection.ts), and a burst of warm-up requests released the way the first shots
+// will be — on the accounts' own connections where they have them, which proves each of those too — to calibrate
+// bursts (./burst-calibration.ts). Every warm-up request takes its place in the target's bucket.
+import type { LocalClock } from '../clock';
+import type { TargetProfile } from '../targets';
+import { eachLimited, sleep, type AccountRun } from './account-run';
+import { ArmedConnection } from './armed-connection';
+import { disarm, sendOnArmed, serialiseFor } from './armed-shots';
+import { calibrateBurst, type BurstCalibration } from './burst-calibration';
+import { EndpointPool, type Endpoint } from './endpoint-pool';
+import type { FireScheduler } from './fire-scheduler';
+import { exchange, type PreparedRequest } from './http-exchange';
+import type { RateLimiter } from './rate-limiter';
+
+/**
+ * `concurrency` bounds the connections to each endpoint: the accounts' own ones and the pool's together. Accounts
+ * get their own where they can (at most concurrency − 4, so the pool keeps a few); the pool is sized for the rest.
+ */
+export function connectionBudget(
+  activeRuns: number,
+  endpoints: number,
+  concurrency: number,
+  armAccounts: boolean,
+): { armedEach: number; poolEach: number } {
+  const perEndpoint = Math.ceil(activeRuns / endpoints);
+  const armedEach = armAccounts ? Math.max(0, Math.min(perEndpoint, concurrency - 4)) : 0;
+  return { armedEach, poolEach: Math.max(1, Math.min(concurrency - armedEach, perEndpoint + 4)) };
+}
+
+/** Gives accounts a home endpoint in turn (at most `perEndpoint` each) and opens their connections; a failure leaves
+ * that account without one (it sends through the pool). */
+async function armAccounts(
+  runs: AccountRun[],
+  endpoints: Endpoint[],
+  perEndpoint: number,
+  clock: LocalClock,
+  timeoutMs: number,
+): Promise<void> {
+  if (perEndpoint === 0) return;
+  const armed = runs.filter((run) => !run.done).slice(0, perEndpoint * endpoints.length);
+  armed.forEach((run, n) => (run.home = endpoints[n % endpoints.length]!));
+  await eachLimited(armed, 64, async (run) => {
+    try {
+      run.armed = await ArmedConnection.open(run.home!.url, clock, timeoutMs);
+    } catch {
+      run.armed = null;
+    }
+  });
+}
+
+export async function armConnections(input: {
+  runs: AccountRun[];
+  endpoints: string[];
+  profile: TargetProfile;
+  /** Whether accounts get their own connections (their first shots can be written ahead). */
+  armAccounts: boolean;
+  clock: LocalClock;
+  random: () => number;
+  scheduler: FireScheduler;
+  targetLimiter: RateLimiter;
+  stopSignal: AbortSignal;
+  offsetMs: number;
+  rttMs: number;
+}): Promise<{ pool: EndpointPool; calibration: BurstCalibration }> {
+  const { profile, clock, targetLimiter } = input;
+  const { timeoutMs } = profile.limits;
+  const { armedEach, poolEach } = connectionBudget(
+    input.runs.filter((run) => !run.done).length,
+    input.endpoints.length,
+    profile.limits.concurrency,
+    input.armAccounts,
+  );
+  const pool = new EndpointPool(input.endpoints, poolEach, profile.breaker, input.random);
+  const warmPath = profile.time.kind === 'ntp' ? '/' : profile.time.path;
+  const warmRequest: PreparedRequest = { method: 'GET', path: warmPath, headers: {} };
+  await pool.warm(poolEach, async (endpoint: Endpoint) => {
+    const at = targetLimiter.reserve(clock.nowMs());
+    await sleep(at - clock.nowMs(), input.stopSignal);
+    return exchange(endpoint, warmRequest, clock, timeoutMs);
+  });
+  await armAccounts(input.runs, pool.endpoints, armedEach, clock, timeoutMs);
+  const armed = input.runs.filter((run) => run.armed !== null);
+  const warmBytes = armed.map((run) => serialiseFor(run.armed!, warmRequest));
+  const endpoints = pool.endpoints;
+  const calibration = await calibrateBurst({
+    count: armed.length > 0 ? armed.length : poolEach * endpoints.length,
+    send: (n) =>
+      armed.length > 0
+        ? sendOnArmed(armed[n]!, warmBytes[n]!, warmRequest, timeoutMs)
+        : exchange(endpoints[n % endpoints.length]!, warmRequest, clock, timeoutMs),
+    clock,
+    scheduler: input.scheduler,
+    targetLimiter,
+    serverTimeHeader: profile.serverTimeHeader,
+    offsetMs: input.offsetMs,
+    rttMs: input.rttMs,
+  });
+  for (const run of armed) if (!run.armed!.ready) disarm(run); // it did not answer as HTTP/1.1 keep-alive
+  return { pool, calibration };
+}
