@@ -71,10 +71,26 @@ export class HttpNode {
     return Math.max(0, this.random.around(center, jitterMs));
   }
 
+  /** Requests stamped on arrival and not yet read: taken in by one immediate after the poll phase. */
+  private intake: Array<{ request: IncomingMessage; response: ServerResponse; receivedTrueMs: number }> = [];
+  private intakeScheduled = false;
+
   private receive(request: IncomingMessage, response: ServerResponse): void {
     // The instant the request reached this node, before any queueing in this process: a busy simulator must not
-    // make a punctual client look late.
-    const receivedTrueMs = this.service().clock.nowTrueMs();
+    // make a punctual client look late. Nothing else is done here, so that requests arriving together are stamped
+    // one right after another; reading and handling them waits for the end of the poll phase.
+    this.intake.push({ request, response, receivedTrueMs: this.service().clock.nowTrueMs() });
+    if (this.intakeScheduled) return;
+    this.intakeScheduled = true;
+    setImmediate(() => {
+      this.intakeScheduled = false;
+      const arrived = this.intake;
+      this.intake = [];
+      for (const { request, response, receivedTrueMs } of arrived) this.read(request, response, receivedTrueMs);
+    });
+  }
+
+  private read(request: IncomingMessage, response: ServerResponse, receivedTrueMs: number): void {
     const chunks: Buffer[] = [];
     let size = 0;
     request.on('data', (chunk: Buffer) => {
@@ -124,8 +140,9 @@ export class HttpNode {
       // The modelled network: the request arrives outMs after it reached the machine.
       const outMs = this.delay('out');
       const arrivalTrueMs = receivedTrueMs + outMs;
+      const wait = arrivalTrueMs - this.service().clock.nowTrueMs();
       // Always deferred, so that requests arriving together are all stamped before any of them is processed.
-      if (outMs > 0) setTimeout(() => this.process(simRequest, response, arrivalTrueMs), outMs);
+      if (wait > 0) setTimeout(() => this.process(simRequest, response, arrivalTrueMs), wait);
       else setImmediate(() => this.process(simRequest, response, arrivalTrueMs));
     });
   }
