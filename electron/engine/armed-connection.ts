@@ -22,8 +22,11 @@ interface InFlight {
 }
 
 export interface LoadedShot {
-  /** Writes the request now if the connection is ready; false (and nothing written) if it is not. */
-  fire(): boolean;
+  /**
+   * Writes the request now if the connection is ready; false (and nothing written) if it is not. `nowMs`: the local
+   * clock read just before, by a caller that has one (it is the attempt's send instant).
+   */
+  fire(nowMs?: number): boolean;
   answer: Promise<Exchange>;
 }
 
@@ -50,6 +53,7 @@ export class ArmedConnection {
     this.socket.setKeepAlive(true, 30_000);
     this.socket.on('data', (data: Buffer) => this.onData(data));
     this.socket.on('error', (error) => this.close(error));
+    this.socket.on('end', () => this.close(null)); // the server ended it: a body read to the end is complete now
     this.socket.on('close', () => this.close(null));
   }
 
@@ -79,7 +83,7 @@ export class ArmedConnection {
 
   /** Idle and open: a request written now goes out at once. */
   get ready(): boolean {
-    return this.state === 'idle' && !this.socket.destroyed && this.socket.writable;
+    return this.state === 'idle' && !this.socket.destroyed;
   }
 
   /**
@@ -100,11 +104,11 @@ export class ArmedConnection {
     let resolve!: (exchange: Exchange) => void;
     const answer = new Promise<Exchange>((settle) => (resolve = settle));
     const inFlight: InFlight = { parser: new Http1ResponseParser(method), sentLocalMs: 0, timer: null, resolve };
-    const fire = (): boolean => {
+    const fire = (nowMs?: number): boolean => {
       if (!this.ready) return false;
       this.state = 'busy';
       this.inFlight = inFlight;
-      inFlight.sentLocalMs = this.clock.nowMs();
+      inFlight.sentLocalMs = nowMs ?? this.clock.nowMs();
       this.socket.write(bytes);
       if (armedWriteChannel.hasSubscribers) armedWriteChannel.publish({ path, atMs: performance.now() });
       // The timeout is started once the releasing loop is done: a timer is not worth a microsecond of a burst.

@@ -34,7 +34,7 @@ export function loadFirstShot(run: AccountRun, request: PreparedRequest, timeout
 /** In the releasing loop: the loaded shot goes out now if its home endpoint's breaker lets it; false otherwise. */
 export function fireFirstShot(run: AccountRun, shot: LoadedShot, nowMs: number): boolean {
   const home = run.home!;
-  if (!home.breaker.allows(nowMs) || !shot.fire()) return false;
+  if (!home.breaker.allows(nowMs) || !shot.fire(nowMs)) return false;
   home.breaker.onSend();
   home.sent += 1;
   return true;
