@@ -81,6 +81,11 @@ export class ArmedConnection {
     });
   }
 
+  /** Ended, by either side: it carries nothing more. */
+  get closed(): boolean {
+    return this.state === 'closed';
+  }
+
   /** Idle and open: a request written now goes out at once. */
   get ready(): boolean {
     return this.state === 'idle' && !this.socket.destroyed;

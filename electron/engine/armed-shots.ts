@@ -1,7 +1,9 @@
 // The accounts' own connections (./armed-connection.ts) at fire time: loading each first shot ahead and firing it
 // in the releasing loop, later requests on them, and closing them at the end. They are opened by ./arm-connections.ts.
 import type { AccountRun } from './account-run';
-import type { ArmedConnection, LoadedShot } from './armed-connection';
+import type { LocalClock } from '../clock';
+import { ArmedConnection, type LoadedShot } from './armed-connection';
+import { eachLimited } from './account-run';
 import type { Exchange, PreparedRequest } from './http-exchange';
 import { serialiseRequest } from './http1-request';
 
@@ -38,6 +40,23 @@ export function fireFirstShot(run: AccountRun, shot: LoadedShot, nowMs: number):
   home.breaker.onSend();
   home.sent += 1;
   return true;
+}
+
+/**
+ * Opens again the accounts' own connections that the target closed since arming (an idle timeout shorter than the
+ * arm lead): the handshake happens now, shortly before the instant, not on the fire path. Nothing is sent on them;
+ * they were proven while arming. One that cannot be opened leaves its account on the pool.
+ */
+export async function reopenClosed(runs: AccountRun[], clock: LocalClock, timeoutMs: number): Promise<number> {
+  const closed = runs.filter((run) => !run.done && run.armed?.closed === true);
+  await eachLimited(closed, 64, async (run) => {
+    try {
+      run.armed = await ArmedConnection.open(run.home!.url, clock, timeoutMs);
+    } catch {
+      run.armed = null;
+    }
+  });
+  return closed.length;
 }
 
 export function disarm(run: AccountRun): void {

@@ -28,7 +28,7 @@ import type { AttemptRecorder } from './attempt-recorder';
 import type { CaptchaSolver } from './captcha-solver';
 import { summarise, type RunSummary, type FirstShot } from './run-summary';
 import type { LoadedShot } from './armed-connection';
-import { disarm, fireFirstShot, loadFirstShot, sendOnArmed, serialiseFor } from './armed-shots';
+import { disarm, fireFirstShot, loadFirstShot, reopenClosed, sendOnArmed, serialiseFor } from './armed-shots';
 import { armConnections } from './arm-connections';
 
 export interface RunnerDeps {
@@ -191,8 +191,10 @@ export class CampaignRunner {
     // plans for the typical request to (./burst-calibration.ts).
     const oneWayMs = (deps.spec.strategy.burst === 'centered' ? this.rttMs : this.fastestRttMs) / 2;
     const plannedLocal = deps.openAtServerMs - this.offsetMs - oneWayMs - deps.spec.strategy.leadMs;
-    // Tokens that would expire during the rush are refreshed now, before the instant, not answered with a 401 at it.
+    // Tokens that would expire during the rush are refreshed now, before the instant, not answered with a 401 at it,
+    // and the accounts' own connections the target has closed since arming are opened again.
     const neededUntil = plannedLocal + Math.min(deps.spec.limits.maxDurationMs, 30_000);
+    const reopening = reopenClosed(this.runs, deps.clock, deps.profile.limits.timeoutMs);
     await eachLimited(
       this.runs.filter((run) => !run.done && run.tokens !== null && run.tokens.accessExpiresAtMs < neededUntil),
       32,
@@ -205,6 +207,7 @@ export class CampaignRunner {
         }
       },
     );
+    await reopening;
     this.deadlineLocalMs = plannedLocal + deps.spec.limits.maxDurationMs;
     this.deadlineTimer = setTimeout(() => this.stop.abort(), Math.max(0, this.deadlineLocalMs - deps.clock.nowMs()));
     this.setState('firing');

@@ -6,6 +6,9 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ArmedConnection } from '../../../electron/engine/armed-connection';
 import { serialiseRequest } from '../../../electron/engine/http1-request';
+import { reopenClosed } from '../../../electron/engine/armed-shots';
+import type { AccountRun } from '../../../electron/engine/account-run';
+import type { Endpoint } from '../../../electron/engine/endpoint-pool';
 import { systemLocalClock } from '../../../electron/clock';
 
 const servers: Array<Server | TcpServer> = [];
@@ -99,6 +102,25 @@ describe('armed connection', () => {
     const closing = await send('/close-after');
     expect(closing.answer).toMatchObject({ status: 200, body: {} });
     expect(closing.connection.ready).toBe(false); // the server said it closes: not used again
+  });
+
+  it('notices the server closing an idle connection, and opens it again before the instant', async () => {
+    const server = createServer((_request, response) => response.end('{}'));
+    server.keepAliveTimeout = 100; // shorter than an arm lead
+    const url = await listen(server);
+    const connection = await ArmedConnection.open(url, systemLocalClock, 1_000);
+    expect((await connection.send(get('/warm'), 'GET', '/warm', 1_000)).status).toBe(200);
+    // Node's server closes an idle connection about a second after its keepAliveTimeout.
+    for (let waited = 0; !connection.closed && waited < 5_000; waited += 50)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(connection.closed).toBe(true);
+    const run = { done: false, armed: connection, home: { url } as Endpoint } as AccountRun;
+    const idle = { done: false, armed: null, home: null } as unknown as AccountRun;
+    expect(await reopenClosed([run, idle], systemLocalClock, 1_000)).toBe(1);
+    expect(run.armed).not.toBe(connection);
+    expect(run.armed!.ready).toBe(true);
+    expect((await run.armed!.send(get('/book'), 'GET', '/book', 1_000)).status).toBe(200);
+    run.armed!.close(null);
   });
 
   it('refuses an endpoint that is not listening or not http', async () => {
