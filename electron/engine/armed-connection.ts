@@ -3,7 +3,7 @@
 // accounts due together go out in one synchronous loop, at the cost of the kernel's write and nothing else
 // (docs/engine.md, "Armed connections"). One request at a time; after a request it can carry the account's next.
 import { channel } from 'node:diagnostics_channel';
-import { connect as connectTcp, type Socket } from 'node:net';
+import { connect as connectTcp, isIP, type Socket } from 'node:net';
 import { connect as connectTls } from 'node:tls';
 import type { LocalClock } from '../clock';
 import type { Exchange } from './http-exchange';
@@ -13,6 +13,11 @@ import { Http1ResponseParser, type Http1Response } from './http1-response-parser
 export const armedWriteChannel = channel('tminus:armed-connection:write');
 
 type State = 'connecting' | 'idle' | 'busy' | 'closed';
+
+/** Certificates to trust instead of the system's (tests, a target with a private CA). */
+export interface TlsTrust {
+  ca?: string | Buffer;
+}
 
 interface InFlight {
   parser: Http1ResponseParser;
@@ -42,13 +47,22 @@ export class ArmedConnection {
     readonly endpoint: string,
     url: URL,
     private readonly clock: LocalClock,
+    trust: TlsTrust,
   ) {
     const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
     this.host = url.host;
+    const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1');
     this.socket =
       url.protocol === 'https:'
-        ? connectTls({ host: url.hostname, port, servername: url.hostname, ALPNProtocols: ['http/1.1'] })
-        : connectTcp({ host: url.hostname, port });
+        ? connectTls({
+            host: hostname,
+            port,
+            // SNI names a host, never an address (RFC 6066); the certificate is checked against either.
+            servername: isIP(hostname) ? undefined : hostname,
+            ALPNProtocols: ['http/1.1'],
+            ca: trust.ca,
+          })
+        : connectTcp({ host: hostname, port });
     this.socket.setNoDelay(true);
     this.socket.setKeepAlive(true, 30_000);
     this.socket.on('data', (data: Buffer) => this.onData(data));
@@ -57,12 +71,15 @@ export class ArmedConnection {
     this.socket.on('close', () => this.close(null));
   }
 
-  /** Opens a connection to `endpoint` (http or https); rejects when it cannot be opened within `timeoutMs`. */
-  static open(endpoint: string, clock: LocalClock, timeoutMs: number): Promise<ArmedConnection> {
+  /**
+   * Opens a connection to `endpoint` (http or https, the certificate checked against the system's trust, or `trust.ca`
+   * where given); rejects when it cannot be opened within `timeoutMs`.
+   */
+  static open(endpoint: string, clock: LocalClock, timeoutMs: number, trust: TlsTrust = {}): Promise<ArmedConnection> {
     const url = new URL(endpoint);
     if (url.protocol !== 'http:' && url.protocol !== 'https:')
       return Promise.reject(new Error(`endpoint: ${endpoint} is not http or https`));
-    const connection = new ArmedConnection(endpoint.replace(/\/$/, ''), url, clock);
+    const connection = new ArmedConnection(endpoint.replace(/\/$/, ''), url, clock, trust);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         connection.close(new Error('connect timeout'));

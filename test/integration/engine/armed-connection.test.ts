@@ -123,6 +123,25 @@ describe('armed connection', () => {
     run.armed!.close(null);
   });
 
+  it('speaks https: checks the certificate, and refuses one it does not trust', async () => {
+    const { createServer: createHttpsServer } = await import('node:https');
+    const { readFileSync } = await import('node:fs');
+    const fixture = (name: string) => readFileSync(new URL(`../../fixtures/tls/${name}`, import.meta.url));
+    const server = createHttpsServer({ key: fixture('localhost.key'), cert: fixture('localhost.crt') }, (_q, r) =>
+      r.end('{"secure":true}'),
+    );
+    const url = (await listen(server)).replace('http:', 'https:');
+    const trusted = await ArmedConnection.open(url, systemLocalClock, 2_000, { ca: fixture('localhost.crt') });
+    expect((await trusted.send(get('/s'), 'GET', '/s', 1_000)).body).toEqual({ secure: true });
+    trusted.close(null);
+    const byName = await ArmedConnection.open(url.replace('127.0.0.1', 'localhost'), systemLocalClock, 2_000, {
+      ca: fixture('localhost.crt'),
+    });
+    expect(byName.ready).toBe(true);
+    byName.close(null);
+    await expect(ArmedConnection.open(url, systemLocalClock, 2_000)).rejects.toThrow(/self[- ]signed/i);
+  });
+
   it('refuses an endpoint that is not listening or not http', async () => {
     const url = await listen(createTcpServer());
     const port = new URL(url).port;
