@@ -40,7 +40,10 @@ export class ClockService {
   /** The latest probe's report (what the console shows), and the latest one that produced an estimate. */
   private last: ClockReport | null = null;
   private lastGood: ClockReport | null = null;
-  private syncTimer: NodeJS.Timeout | null = null;
+  /** The latest good report per set of sources: campaigns on different targets each read their own target's time. */
+  private readonly goodBySources = new Map<string, ClockReport>();
+  /** One re-sync loop per campaign (or '' for one started without). */
+  private readonly syncTimers = new Map<string, NodeJS.Timeout | null>();
   readonly clock: LocalClock;
 
   constructor(private readonly options: ClockServiceOptions) {
@@ -77,7 +80,10 @@ export class ClockService {
     this.last = report;
     // A probe that found no estimate does not erase the last good one: `current()` keeps extrapolating it, its bound
     // growing with its age, and a campaign armed on it does not fire on an offset of zero.
-    if (report.combined) this.lastGood = report;
+    if (report.combined) {
+      this.lastGood = report;
+      this.goodBySources.set(sourcesKey(specs), report);
+    }
     this.record(report, overrides.campaignId ?? null);
     return report;
   }
@@ -150,11 +156,18 @@ export class ClockService {
     return this.last;
   }
 
-  /** Offset and bound now: drift-corrected, the bound widened by the tolerance for the estimate's age. */
-  current(atLocalMs = this.clock.nowMs()): { offsetMs: number; boundMs: number; ageMs: number } | null {
-    const combined = this.lastGood?.combined;
-    if (!combined || !this.lastGood) return null;
-    const ageMs = Math.max(0, atLocalMs - this.lastGood.atLocalMs);
+  /**
+   * Offset and bound now: drift-corrected, the bound widened by the tolerance for the estimate's age. From the latest
+   * probe of exactly `sources` where given (a campaign's own target), else from the latest probe of any.
+   */
+  current(
+    atLocalMs = this.clock.nowMs(),
+    sources?: TimeSourceSpec[],
+  ): { offsetMs: number; boundMs: number; ageMs: number } | null {
+    const good = sources ? (this.goodBySources.get(sourcesKey(sources)) ?? null) : this.lastGood;
+    const combined = good?.combined;
+    if (!combined || !good) return null;
+    const ageMs = Math.max(0, atLocalMs - good.atLocalMs);
     const driftPpm = combined.driftPpm ?? 0;
     return {
       offsetMs: combined.offsetMs + (driftPpm * ageMs) / 1e6,
@@ -170,22 +183,30 @@ export class ClockService {
     return current ? now + current.offsetMs : null;
   }
 
-  /** Re-probes every `everyMs` (while a campaign is armed) until stopSync. */
+  /** Re-probes every `everyMs` (while a campaign is armed) until stopSync for the same campaign. */
   startSync(specs: TimeSourceSpec[], everyMs: number, campaignId?: string): void {
-    this.stopSync();
+    const id = campaignId ?? '';
+    this.stopSync(id);
     const tick = (): void => {
       void this.probe(specs, { campaignId }).finally(() => {
-        if (this.syncTimer) this.syncTimer = setTimeout(tick, everyMs);
+        if (this.syncTimers.has(id)) this.syncTimers.set(id, setTimeout(tick, everyMs));
       });
     };
-    this.syncTimer = setTimeout(tick, 0);
+    this.syncTimers.set(id, setTimeout(tick, 0));
   }
 
-  stopSync(): void {
-    if (this.syncTimer) clearTimeout(this.syncTimer);
-    this.syncTimer = null;
+  /** Stops one campaign's re-sync (`''`: the one started without a campaign), or every one when none is named. */
+  stopSync(campaignId?: string): void {
+    const ids = campaignId === undefined ? [...this.syncTimers.keys()] : [campaignId];
+    for (const id of ids) {
+      const timer = this.syncTimers.get(id);
+      if (timer) clearTimeout(timer);
+      this.syncTimers.delete(id);
+    }
   }
 }
+
+const sourcesKey = (specs: TimeSourceSpec[]): string => specs.map(sourceId).sort().join('|');
 
 /** The report as the contract carries it (the estimate flattened). */
 export function reportToWire(report: ClockReport): ClockReportWire {

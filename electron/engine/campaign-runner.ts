@@ -2,7 +2,7 @@
 // account at its corrected instant and react to every answer inside the target's limits until it books, the item
 // sells out, the time is up, or the operator cancels. Every attempt is recorded.
 import { setMaxListeners } from 'node:events';
-import type { LocalClock, ClockService } from '../clock';
+import type { LocalClock, ClockService, TimeSourceSpec } from '../clock';
 import type { AccountsService, SessionKeeper } from '../accounts';
 import type { AttemptsRepository, CampaignsRepository } from '../store';
 import type { EventBus } from '../ipc/event-bus';
@@ -70,6 +70,8 @@ export class CampaignRunner {
   /** The typical (median) round trip to the target, and the fastest one seen, from the clock burst while arming. */
   private rttMs = 0;
   private fastestRttMs = 0;
+  /** This campaign's time source: its offset is read from that source's estimate, not another target's. */
+  private timeSources: TimeSourceSpec[] = [];
   /** How late the median of a burst of `size` requests released together is, measured while arming. */
   private burstCalibration: BurstCalibration = { size: 1, lateMs: 0 };
   private deadlineLocalMs = Number.POSITIVE_INFINITY;
@@ -165,13 +167,14 @@ export class CampaignRunner {
         scheduler: this.scheduler,
         targetLimiter: this.targetLimiter,
         stopSignal: this.stop.signal,
-        offsetMs: deps.clockService.current()?.offsetMs ?? 0,
+        offsetMs: deps.clockService.current(undefined, [source])?.offsetMs ?? 0,
         rttMs: this.rttMs,
       });
       this.pool = armed.pool;
       this.burstCalibration = armed.calibration;
       if (this.runs[0]) this.prepare(this.runs[0]); // compiles the render path too
       if (profile.captcha && profile.captcha.requiredFor !== 'none') await deps.solver.warm?.();
+      this.timeSources = [source];
       deps.clockService.startSync([source], spec.clockSyncEveryMs, deps.campaignId);
     } catch (error) {
       await this.finish('failed');
@@ -182,8 +185,8 @@ export class CampaignRunner {
   /** Fire: each account at its corrected instant, then its reactions, until everything is settled. */
   async fire(): Promise<RunSummary> {
     const { deps } = this;
-    this.deps.clockService.stopSync();
-    const current = deps.clockService.current();
+    deps.clockService.stopSync(deps.campaignId);
+    const current = deps.clockService.current(undefined, this.timeSources.length > 0 ? this.timeSources : undefined);
     this.offsetMs = current?.offsetMs ?? 0;
     this.boundMs = current?.boundMs ?? 0;
     // An on-time campaign plans for its fastest request (half the fastest round trip) to arrive at the instant, so
@@ -400,7 +403,7 @@ export class CampaignRunner {
     const { deps } = this;
     if (this.renewTimer) clearInterval(this.renewTimer);
     if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
-    deps.clockService.stopSync();
+    deps.clockService.stopSync(deps.campaignId);
     deps.recorder.flush();
     deps.accounts.releaseLease(deps.campaignId);
     for (const run of this.runs) disarm(run);

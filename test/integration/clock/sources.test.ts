@@ -196,3 +196,40 @@ describe('clock bursts under faults', () => {
     }
   });
 });
+
+describe('clock service with several targets', () => {
+  it('keeps an estimate per set of sources, and a re-sync per campaign', async () => {
+    sim = await simWith(1_500);
+    const other = await simWith(-4_000);
+    const service = new ClockService({ clock: systemLocalClock });
+    const a = [{ kind: 'http-field' as const, url: `${sim.urls[0]}/api/time`, field: 'serverTimeMs' }];
+    const b = [{ kind: 'http-field' as const, url: `${other.urls[0]}/api/time`, field: 'serverTimeMs' }];
+    try {
+      await service.probe(a, { samples: 4 });
+      await service.probe(b, { samples: 4 });
+      expect(Math.round(service.current(undefined, a)!.offsetMs / 100)).toBe(15);
+      expect(Math.round(service.current(undefined, b)!.offsetMs / 100)).toBe(-40);
+      expect(Math.round(service.current()!.offsetMs / 100)).toBe(-40); // the latest of any, for the console
+      expect(service.current(undefined, [{ kind: 'ntp', host: '127.0.0.1', port: 9 }])).toBeNull();
+      const probed: string[] = [];
+      const probe = service.probe.bind(service);
+      service.probe = (specs, overrides) => {
+        probed.push(String(overrides?.campaignId));
+        return probe(specs, overrides);
+      };
+      service.startSync(a, 20, 'first');
+      service.startSync(b, 20, 'second');
+      service.stopSync('first'); // the second campaign's re-sync goes on
+      const before = probed.filter((id) => id === 'second').length;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      service.stopSync();
+      expect(probed.filter((id) => id === 'second').length).toBeGreaterThan(before);
+      const afterStop = probed.length;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(probed.length).toBe(afterStop);
+    } finally {
+      service.stopSync();
+      await other.close();
+    }
+  });
+});
