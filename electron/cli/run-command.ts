@@ -132,7 +132,8 @@ export function registerRunCommand(program: Command): void {
           console.log(`  first success   ${fmt(summary.firstSuccessMs)} after the open instant`);
           console.log(`  clock           offset ${summary.offsetMs.toFixed(2)} ms ± ${summary.boundMs.toFixed(2)} ms`);
           console.log(
-            `  fire precision  send − planned p50 ${fmt(summary.fire.p50Ms)}, p99 ${fmt(summary.fire.p99Ms)}`,
+            `  fire precision  send − planned p50 ${fmt(summary.fire.p50Ms)}, p99 ${fmt(summary.fire.p99Ms)}` +
+              ` (${summary.fire.writtenAhead} of ${summary.fire.shots} first shots written ahead on own connections)`,
           );
           if (arrival)
             console.log(

@@ -238,7 +238,7 @@ export class CampaignRunner {
       const shot = index === 0 && prepared ? loadFirstShot(run, prepared, this.deps.profile.limits.timeoutMs) : null;
       let fired = false;
       await this.scheduler.at(slot, shot ? () => (fired = this.fireLoaded(run, shot)) : undefined);
-      if (fired) return this.complete(run, at, run.home!, shot!.answer);
+      if (fired) return this.complete(run, at, run.home!, shot!.answer, true);
       // A shot planned before the target said "wait" is dropped rather than sent inside that wait.
       if (this.stopped(run) || this.deps.clock.nowMs() < run.notBeforeMs) return;
       await this.attempt(run, at, prepared);
@@ -328,6 +328,7 @@ export class CampaignRunner {
     plannedLocalMs: number,
     endpoint: Endpoint,
     sent: Promise<Exchange>,
+    writtenAhead = false,
   ): Promise<void> {
     const { deps } = this;
     const answer = await sent;
@@ -346,7 +347,7 @@ export class CampaignRunner {
       classification.extracted.orderId,
     );
     if (run.retry === 0 && this.firstShots.length < this.runs.length) {
-      this.firstShots.push({ plannedLocalMs, sentLocalMs: answer.sentLocalMs });
+      this.firstShots.push({ plannedLocalMs, sentLocalMs: answer.sentLocalMs, writtenAhead });
     }
     run.retry += 1;
     if (run.captcha && outcome !== 'notOpen' && outcome !== 'rateLimited') run.captcha = null; // one-time captchas

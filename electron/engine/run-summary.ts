@@ -6,6 +6,8 @@ import type { CampaignState } from '../ipc/contract';
 export interface FirstShot {
   plannedLocalMs: number;
   sentLocalMs: number;
+  /** Serialised ahead and written by the releasing loop on the account's own connection. */
+  writtenAhead: boolean;
 }
 
 export interface RunSummary {
@@ -19,7 +21,14 @@ export interface RunSummary {
   /** First success, server time, minus the open instant. */
   firstSuccessMs: number | null;
   /** Actual − planned send instant of each account's first shot, on the local clock. */
-  fire: { shots: number; p50Ms: number | null; p99Ms: number | null; maxMs: number | null };
+  fire: {
+    shots: number;
+    /** Of those, how many were written ahead on the accounts' own connections (the rest went through the pool). */
+    writtenAhead: number;
+    p50Ms: number | null;
+    p99Ms: number | null;
+    maxMs: number | null;
+  };
   offsetMs: number;
   boundMs: number;
   openAtServerMs: number;
@@ -55,6 +64,7 @@ export function summarise(input: {
     firstSuccessMs: successes.atServerMs === null ? null : successes.atServerMs - input.openAtServerMs,
     fire: {
       shots: lateness.length,
+      writtenAhead: input.firstShots.filter((shot) => shot.writtenAhead).length,
       p50Ms: quantile(lateness, 0.5),
       p99Ms: quantile(lateness, 0.99),
       maxMs: lateness.length > 0 ? lateness[lateness.length - 1]! : null,

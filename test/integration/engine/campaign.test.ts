@@ -22,6 +22,8 @@ describe('campaigns against the simulator', () => {
     });
     const summary = await fixture.run({ item: 'T1', accounts: { count: 5 } });
     expect(summary).toMatchObject({ state: 'completed', successes: 5, soldOut: false });
+    // Every first shot was serialised ahead and written on the account's own connection, proven while arming.
+    expect(summary.fire).toMatchObject({ shots: 5, writtenAhead: 5 });
     expect(Math.abs(summary.offsetMs - 1500)).toBeLessThan(5);
     const sim = fixture.app.sim.current()!;
     expect(sim.service.inventory.allOrders()).toHaveLength(5);
