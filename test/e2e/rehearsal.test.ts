@@ -49,6 +49,10 @@ describe('rehearsal in the console (Chromium)', () => {
     await expect.poll(() => timelineCount('successes'), { timeout: 45_000, interval: 500 }).toBeGreaterThan(0);
     await expect.poll(() => page.getByTestId('campaign-state').textContent(), { timeout: 30_000 }).toBe('completed');
     expect(await timelineCount('attempts')).toBeGreaterThanOrEqual(await timelineCount('successes'));
+    // The run summary: how the first shots left, and how many were written ahead on the accounts' own connections.
+    await expect
+      .poll(() => page.getByTestId('campaign-fire').textContent(), { timeout: 10_000 })
+      .toMatch(/First shots left -?\d+\.\d\d ms .* · \d+ of \d+ written ahead on their own connections/);
     // Hovering a bar shows the attempt.
     const box = (await page.getByTestId('timeline-canvas').boundingBox())!;
     for (let x = box.x + 5; x < box.x + box.width && (await page.getByTestId('timeline-tooltip').count()) === 0; x += 4)

@@ -138,6 +138,8 @@ export const en = {
   'campaign.serverNow': 'Server time now: {time} {zone}',
   'campaign.offset': 'Clock offset (server − local)',
   'campaign.offset.unknown': 'not measured yet',
+  'campaign.fire': 'First shots left {p50} after their planned instant (p50), {p99} (p99), {shots} shots',
+  'campaign.writtenAhead': '{count} of {shots} written ahead on their own connections',
   'campaign.timeline': 'Live timeline',
   'campaign.perAccount': 'Per account',
   'campaign.perEndpoint': 'Per endpoint',

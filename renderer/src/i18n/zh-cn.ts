@@ -140,6 +140,8 @@ export const zhCN = {
   'campaign.timeline': '实时时间线',
   'campaign.perAccount': '按账号',
   'campaign.perEndpoint': '按节点',
+  'campaign.fire': '首发请求比计划时刻晚 {p50}（p50）、{p99}（p99）发出，共 {shots} 个',
+  'campaign.writtenAhead': '其中 {count}/{shots} 个已预先写好，在各账户自己的连接上发出',
   'campaign.timelineHelp': '滚轮缩放，Shift+滚轮滚动行，拖动平移，双击适配。红线：开售时刻；色带：时钟误差范围。',
   'campaign.accounts': '租用的账号（{count}）',
   'campaign.leased': '已租用',

@@ -10,6 +10,7 @@ import { useT } from '../../i18n';
 import { TimelineCanvas } from '../../components/timeline/timeline-canvas';
 import { OUTCOME_COLOURS, OUTCOME_ORDER, type RowMode } from '../../components/timeline/timeline-model';
 import { Countdown } from './countdown';
+import { FireSummary } from './fire-summary';
 import { STATE_COLOURS } from './campaign-list';
 
 export function CampaignDetail({ id, onEdit }: { id: string; onEdit: () => void }) {
@@ -99,6 +100,7 @@ export function CampaignDetail({ id, onEdit }: { id: string; onEdit: () => void 
             </Button>
             <Typography.Text type="secondary">{t('campaign.shortcuts')}</Typography.Text>
           </Space>
+          <FireSummary summary={campaign.summary} />
           {error && <Alert type="error" showIcon title={error} />}
         </Space>
       </Card>
