@@ -7,6 +7,10 @@ import { createRouter, type Handlers, type Router } from './ipc/router';
 import {
   AccountsRepository,
   AttemptsRepository,
+  IntentsRepository,
+  createRecordWriter,
+  requireFreeSpace,
+  DEFAULT_MIN_FREE_BYTES,
   CampaignsRepository,
   ClockSamplesRepository,
   NotifiersRepository,
@@ -63,6 +67,8 @@ export interface AppOptions {
   log?: SchedulerLog;
   /** Where unexpected handler errors go (stderr in the CLI, the log in the desktop app). */
   onInternalError?: (call: string, error: unknown) => void;
+  /** Free bytes the data directory's disk must have for a campaign to arm (default 64 MiB). */
+  minFreeBytes?: number;
 }
 
 export interface App {
@@ -78,6 +84,7 @@ export interface App {
   operatorCaptcha: OperatorCaptchaSolver;
   targets: TargetsRepository;
   attempts: AttemptsRepository;
+  intents: IntentsRepository;
   captcha: CaptchaService;
   /** Started by the long-running hosts (desktop, `tminus serve`, `tminus daemon`), not by one-shot commands. */
   scheduler: Scheduler;
@@ -151,6 +158,7 @@ export function createApp(options: AppOptions): App {
 
   const campaigns = new CampaignsRepository(store.db);
   const attempts = new AttemptsRepository(store.db);
+  const intents = new IntentsRepository(store.db);
   const operatorCaptcha = new OperatorCaptchaSolver(bus);
   const providerSetting = process.env.TMINUS_CAPTCHA_PROVIDER ?? 'auto';
   const captcha = new CaptchaService({
@@ -172,6 +180,9 @@ export function createApp(options: AppOptions): App {
     accounts,
     campaigns,
     attempts,
+    intents,
+    writeRecord: createRecordWriter(store.db, attempts, intents),
+    checkStorage: () => requireFreeSpace(dataDir, options.minFreeBytes ?? DEFAULT_MIN_FREE_BYTES),
     targets,
     bus,
     sim,
@@ -220,7 +231,10 @@ export function createApp(options: AppOptions): App {
     },
     ...notifierHandlers(notify),
     ...reportHandlers(store.db, options.chooseSavePath),
-    'sim/rehearse': async () => campaignView(await rehearse({ sim, accounts, engine, targetId: SIMULATOR_TARGET_ID })),
+    'sim/rehearse': async () => {
+      const campaign = await rehearse({ sim, accounts, engine, targetId: SIMULATOR_TARGET_ID });
+      return campaignView(campaign, engine.intentCounts(campaign.id));
+    },
     ...engineCalls,
     'campaigns/create': (spec) => {
       notify.checkIds(spec.notify ?? []);
@@ -293,6 +307,7 @@ export function createApp(options: AppOptions): App {
     operatorCaptcha,
     targets,
     attempts,
+    intents,
     captcha,
     scheduler,
     notify,

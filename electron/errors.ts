@@ -33,7 +33,9 @@ export type ErrorCode =
   | 'NOTIFIER_INVALID'
   | 'NOTIFIER_NOT_FOUND'
   | 'NOTIFY_FAILED'
-  | 'EXPORT_FAILED';
+  | 'EXPORT_FAILED'
+  | 'STORAGE_LOW'
+  | 'PAYLOAD_TOO_LARGE';
 
 export class TminusError extends Error {
   readonly code: ErrorCode;

@@ -163,8 +163,12 @@ export class AccountsService {
     if (!result.ok) {
       const a = result.availability;
       const filtered =
-        filter.group || filter.tag || filter.accountIds
-          ? ` (${a.matching} of them match the campaign's selection)`
+        filter.group || filter.tag || filter.accountIds || filter.excludeIds?.length
+          ? ` (${a.matching} of them match the campaign's selection${
+              filter.excludeIds?.length
+                ? `, after leaving out ${filter.excludeIds.length} that already booked this item or whose result for it is unknown`
+                : ''
+            })`
           : '';
       throw new TminusError(
         'ACCOUNTS_UNAVAILABLE',
@@ -179,8 +183,9 @@ export class AccountsService {
     return this.options.accounts.renew(owner, this.options.clock.nowMs(), ttlMs);
   }
 
-  releaseLease(owner: string): number {
-    return this.options.accounts.release(owner);
+  /** Releases a campaign's leases, but those of `keepIds` (accounts whose result is still unknown). */
+  releaseLease(owner: string, keepIds: number[] = []): number {
+    return this.options.accounts.release(owner, keepIds);
   }
 
   reclaimExpiredLeases(): number {

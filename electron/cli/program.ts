@@ -12,6 +12,7 @@ import { registerCaptchaCommand } from './captcha-command';
 import { registerScheduleCommand } from './schedule-command';
 import { registerDaemonCommand } from './daemon-command';
 import { registerExportCommand } from './export-command';
+import { registerReconcileCommand } from './reconcile-command';
 
 export function buildProgram(): Command {
   const program = new Command('tminus')
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerClockCommand(program);
   registerAccountsCommand(program);
   registerRunCommand(program);
+  registerReconcileCommand(program);
   registerTargetsCommand(program);
   registerCaptchaCommand(program);
   registerScheduleCommand(program);

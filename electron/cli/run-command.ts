@@ -4,11 +4,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { openApp } from './open-app';
 import { parseValidatedDocument, describeProblems } from '../common/validated-document';
-import { CampaignSpecSchema, type CampaignSpec, type RunSummary } from '../engine';
+import { CampaignSpecSchema, specHash, type CampaignSpec, type RunSummary } from '../engine';
 import { loadProfileFile } from '../targets';
 import { loadScenarioFile, accountPassword, accountUsername } from '../sim';
 import { resourcesDir } from '../platform/resources-dir';
 import { TminusError } from '../errors';
+import type { ReconcileReport } from '../engine';
 import { dataDirFrom, type GlobalOptions } from './global-options';
 import { join } from 'node:path';
 
@@ -39,6 +40,34 @@ const quantile = (values: number[], q: number): number | null => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted.length === 0 ? null : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 };
+
+/** What the record says beyond the outcomes: results still unknown, accounts left out, storage trouble. */
+function recordLines(summary: RunSummary): string[] {
+  const lines: string[] = [];
+  const { intents, leftOut } = summary;
+  lines.push(
+    `  record          ${intents.booked} booked, ${intents.notBooked} not booked, ${intents.unknown} unknown` +
+      (intents.unknown > 0 ? ' — their answers were lost: run `tminus reconcile` until none is unknown' : ''),
+  );
+  if (leftOut.alreadyBooked + leftOut.unsettled > 0)
+    lines.push(
+      `  left out        ${leftOut.alreadyBooked} account(s) that already booked this item, ` +
+        `${leftOut.unsettled} whose result for it is still unknown`,
+    );
+  if (summary.storageFault)
+    lines.push(
+      `  storage         ${summary.storageFault.code}: ${summary.storageFault.message} (record kept in memory)`,
+    );
+  if (summary.error) lines.push(`  error           ${summary.error}`);
+  return lines;
+}
+
+export function describeReconcile(report: ReconcileReport): string {
+  return (
+    `reconciled campaign ${report.campaignId}: asked about ${report.checked}, ${report.found} booking(s) found, ` +
+    `${report.notFound} not booked, ${report.unknown} still unknown${report.error ? ` (${report.error})` : ''}`
+  );
+}
 
 export function registerRunCommand(program: Command): void {
   program
@@ -100,13 +129,19 @@ export function registerRunCommand(program: Command): void {
           }
           say(`imported ${report.imported} accounts (${report.alreadyImported.length} already there)`);
         }
-        for (const result of await app.engine.reconcileInterrupted()) {
-          say(`reconciled interrupted campaign ${result.campaignId}: ${result.found} booking(s) found`);
-        }
-        const campaign = app.engine.create(spec);
-        say(`campaign ${campaign.id}: opens ${new Date(campaign.openAtServerMs).toISOString()} (server time)`);
+        for (const report of await app.engine.reconcileInterrupted()) say(describeReconcile(report));
+        // The same campaign file after a crash is the same campaign: resumed with its keys, not started afresh.
+        const hash = specHash(spec);
+        const crashed = app.engine.resumable(hash);
+        const campaign = crashed ?? app.engine.create(spec, { specHash: hash });
+        say(
+          `campaign ${campaign.id}${crashed ? ' (resumed after an interruption)' : ''}: opens ` +
+            `${new Date(campaign.openAtServerMs).toISOString()} (server time)`,
+        );
         app.bus.on('campaign/state', (event) => say(`  ${event.state}`));
-        const summary: RunSummary = await app.engine.run(campaign.id);
+        const summary: RunSummary = crashed
+          ? await app.engine.runResumed(campaign.id)
+          : await app.engine.run(campaign.id);
         const sim = app.sim.current();
         let arrival: { p50Ms: number | null; p99Ms: number | null } | null = null;
         if (sim) {
@@ -143,8 +178,9 @@ export function registerRunCommand(program: Command): void {
             console.log(
               `  observed open   ${fmt(summary.observedOpenAtServerMs - summary.openAtServerMs)} from the nominal instant`,
             );
+          for (const line of recordLines(summary)) console.log(line);
         }
-        if (summary.state !== 'completed') process.exitCode = 1;
+        if (summary.state !== 'completed' || summary.intents.unknown > 0) process.exitCode = 1;
       } finally {
         await app.close();
       }

@@ -25,6 +25,10 @@ export interface AccountRun {
   /** This account's own connection to its home endpoint, opened while arming; null where there is none. */
   armed: ArmedConnection | null;
   home: Endpoint | null;
+  /** A request of this account has been written (its intent is marked sent). */
+  sent: boolean;
+  /** An answer was lost: the booking may exist. Settled by a lookup (or an honoured key's replay) before more. */
+  unknown: boolean;
 }
 
 /** Waits `ms`, or less if `signal` aborts first. */

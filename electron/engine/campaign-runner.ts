@@ -4,7 +4,8 @@
 import { setMaxListeners } from 'node:events';
 import type { LocalClock, ClockService, TimeSourceSpec } from '../clock';
 import type { AccountsService, SessionKeeper } from '../accounts';
-import type { AttemptsRepository, CampaignsRepository } from '../store';
+import type { AttemptsRepository, CampaignsRepository, IntentMark, IntentsRepository, StorageFault } from '../store';
+import { storageFaultCode } from '../store';
 import type { EventBus } from '../ipc/event-bus';
 import type { CampaignState, Outcome } from '../ipc/contract';
 import type { TargetProfile } from '../targets';
@@ -30,6 +31,7 @@ import { summarise, type RunSummary, type FirstShot } from './run-summary';
 import type { LoadedShot } from './armed-connection';
 import { disarm, fireFirstShot, loadFirstShot, reopenClosed, sendOnArmed, serialiseFor } from './armed-shots';
 import { armConnections } from './arm-connections';
+import { closingMarks, marksForAnswer, settleByLookup, type LookupDeps } from './intent-settler';
 
 export interface RunnerDeps {
   campaignId: string;
@@ -43,10 +45,21 @@ export interface RunnerDeps {
   sessions: SessionKeeper;
   campaigns: CampaignsRepository;
   attempts: AttemptsRepository;
+  intents: IntentsRepository;
   recorder: AttemptRecorder;
   bus: EventBus;
   solver: CaptchaSolver;
+  /** Accounts a resumed campaign drives again (its own, not yet booked); a new campaign leases from the pool. */
+  resumeAccountIds?: number[];
+  /** Refuses to arm when the data directory's disk is nearly full (throws STORAGE_LOW). */
+  checkStorage?: () => void;
   random?: () => number;
+}
+
+/** How the accounts a campaign left out were chosen: the ledger says they booked, or their result is unknown. */
+export interface LeftOut {
+  alreadyBooked: number;
+  unsettled: number;
 }
 
 export class CampaignRunner {
@@ -77,6 +90,12 @@ export class CampaignRunner {
   private deadlineLocalMs = Number.POSITIVE_INFINITY;
   /** The first request can be rendered ahead of its instant unless it needs a fresh captcha or the time itself. */
   private readonly prepareEarly: boolean;
+  /** The target answers a repeated key with its first result: a retry after a lost answer settles it. */
+  private readonly keyHonoured: boolean;
+  leftOut: LeftOut = { alreadyBooked: 0, unsettled: 0 };
+  /** Set while the record cannot be written: no account that has not fired yet starts. */
+  private storageFault: StorageFault | null = null;
+  private readonly unwatchStorage: () => void;
 
   constructor(private readonly deps: RunnerDeps) {
     this.scheduler = new FireScheduler(deps.clock);
@@ -86,6 +105,11 @@ export class CampaignRunner {
     const book = deps.profile.book.request;
     const usesNow = JSON.stringify([book.path, book.headers, book.json ?? null]).includes('now.serverMs');
     this.prepareEarly = !usesNow && deps.profile.captcha?.requiredFor !== 'book';
+    this.keyHonoured = deps.profile.book.idempotencyKeyHonoured;
+    this.storageFault = deps.recorder.fault;
+    this.unwatchStorage = deps.recorder.onFault((fault) => {
+      if (fault) this.storageFault ??= fault;
+    });
     const limits = deps.profile.limits;
     this.targetLimiter = new RateLimiter(
       Math.min(limits.targetRatePerSec, deps.spec.limits.targetRatePerSec ?? Infinity),
@@ -95,7 +119,8 @@ export class CampaignRunner {
 
   private setState(state: CampaignState): void {
     this.state = state;
-    this.deps.campaigns.setState(this.deps.campaignId, state, this.deps.clock.nowMs());
+    const atMs = this.deps.clock.nowMs();
+    this.deps.recorder.defer(() => this.deps.campaigns.setState(this.deps.campaignId, state, atMs));
     this.deps.bus.emit('campaign/state', { campaignId: this.deps.campaignId, state, atMs: this.deps.clock.nowMs() });
   }
 
@@ -112,8 +137,9 @@ export class CampaignRunner {
     const { deps } = this;
     const { profile, spec } = deps;
     this.setState('armed');
-    deps.campaigns.markArmed(deps.campaignId, deps.clock.nowMs());
     try {
+      deps.checkStorage?.();
+      deps.campaigns.markArmed(deps.campaignId, deps.clock.nowMs());
       const source = timeSourceFor(profile, deps.endpoints[0]!);
       const report = await deps.clockService.probe([source], { samples: 8, campaignId: deps.campaignId });
       if (!report.combined)
@@ -121,10 +147,17 @@ export class CampaignRunner {
       this.rttMs = report.sources[0]?.estimate?.medianDelayMs ?? 0;
       this.fastestRttMs = report.sources[0]?.estimate?.delayMs ?? this.rttMs;
 
+      // The ledger first: accounts that already booked this item, or whose result for it is unknown, sit out.
+      const excluded = deps.intents.excluded(spec.target, spec.item, spec.accounts.bookingsPerAccount);
+      const unsettled = excluded.unsettled.filter((id) => !excluded.booked.includes(id));
+      this.leftOut = { alreadyBooked: excluded.booked.length, unsettled: unsettled.length };
+      const excludeIds = [...excluded.booked, ...unsettled];
       const leased = deps.accounts.lease(spec.target, deps.campaignId, spec.accounts.count, this.leaseTtlMs(), {
         group: spec.accounts.group,
         tag: spec.accounts.tag,
-        accountIds: spec.accounts.ids,
+        accountIds: deps.resumeAccountIds ?? spec.accounts.ids,
+        excludeIds,
+        upTo: excludeIds.length > 0 || deps.resumeAccountIds !== undefined,
       });
       const accountRate = Math.min(profile.limits.accountRatePerSec, spec.limits.accountRatePerSec ?? Infinity);
       this.runs = leased.map((account) => ({
@@ -141,8 +174,26 @@ export class CampaignRunner {
         tokens: null,
         armed: null,
         home: null,
+        sent: false,
+        unknown: false,
       }));
-      this.renewTimer = setInterval(() => deps.accounts.renewLease(deps.campaignId, this.leaseTtlMs()), 30_000);
+      // Every intent is durable before any request of the campaign can be on the wire.
+      const openLocalMs = deps.openAtServerMs - (deps.clockService.current(undefined, [source])?.offsetMs ?? 0);
+      deps.intents.prepare(
+        this.runs.map((run) => ({
+          campaignId: deps.campaignId,
+          accountId: run.account.id,
+          targetId: spec.target,
+          itemId: spec.item,
+          idempotencyKey: run.key,
+          plannedSendLocalMs: openLocalMs,
+        })),
+        deps.clock.nowMs(),
+      );
+      this.renewTimer = setInterval(
+        () => bestEffort(() => deps.accounts.renewLease(deps.campaignId, this.leaseTtlMs())),
+        30_000,
+      );
       this.renewTimer.unref();
 
       await eachLimited(this.runs, 16, async (run) => {
@@ -177,7 +228,7 @@ export class CampaignRunner {
       this.timeSources = [source];
       deps.clockService.startSync([source], spec.clockSyncEveryMs, deps.campaignId);
     } catch (error) {
-      await this.finish('failed');
+      await this.finish('failed', (error as Error).message);
       throw error;
     }
   }
@@ -213,6 +264,7 @@ export class CampaignRunner {
     await reopening;
     this.deadlineLocalMs = plannedLocal + deps.spec.limits.maxDurationMs;
     this.deadlineTimer = setTimeout(() => this.stop.abort(), Math.max(0, this.deadlineLocalMs - deps.clock.nowMs()));
+    this.deadlineTimer.unref();
     this.setState('firing');
     const shotsAt = shotInstants(deps.spec.strategy, plannedLocal, this.boundMs);
     const firing = this.runs.filter((run) => !run.done);
@@ -238,9 +290,14 @@ export class CampaignRunner {
       const shot = index === 0 && prepared ? loadFirstShot(run, prepared, this.deps.profile.limits.timeoutMs) : null;
       let fired = false;
       await this.scheduler.at(slot, shot ? () => (fired = this.fireLoaded(run, shot)) : undefined);
-      if (fired) return this.complete(run, at, run.home!, shot!.answer, true);
-      // A shot planned before the target said "wait" is dropped rather than sent inside that wait.
+      if (fired) {
+        this.markSent(run);
+        return this.complete(run, at, run.home!, shot!.answer, true);
+      }
+      // A shot planned before the target said "wait" is dropped rather than sent inside that wait; no account
+      // starts while the record cannot be written.
       if (this.stopped(run) || this.deps.clock.nowMs() < run.notBeforeMs) return;
+      if (this.storageFault && !run.sent) return;
       await this.attempt(run, at, prepared);
     });
     await Promise.all(shots);
@@ -256,7 +313,82 @@ export class CampaignRunner {
   private fireLoaded(run: AccountRun, shot: LoadedShot): boolean {
     const now = this.deps.clock.nowMs();
     if (run.done || this.stop.signal.aborted || now >= this.deadlineLocalMs || now < run.notBeforeMs) return false;
+    if (this.storageFault !== null) return false;
     return fireFirstShot(run, shot, now);
+  }
+
+  /** After the send, never inside the releasing loop: the mark goes out with the next batch. */
+  private markSent(run: AccountRun): void {
+    if (run.sent) return;
+    run.sent = true;
+    this.deps.recorder.mark({
+      kind: 'sent',
+      campaignId: this.deps.campaignId,
+      accountId: run.account.id,
+      atMs: this.deps.clock.nowMs(),
+    });
+  }
+
+  /** Before an account whose last answer was lost may send again: the lookup says whether it booked. */
+  private async settleBeforeRetry(run: AccountRun): Promise<boolean> {
+    if (!run.unknown || this.keyHonoured) return true;
+    if (!this.deps.profile.orderStatus) {
+      run.done = true; // nothing can tell whether it booked: it stops, its result stays unknown
+      return false;
+    }
+    const learnt = await settleByLookup(run, this.lookupDeps(this.stop.signal, 'run'), Infinity, () =>
+      this.stopped(run),
+    );
+    return learnt === 'notFound';
+  }
+
+  private lookupDeps(signal: AbortSignal, phase: 'run' | 'end'): LookupDeps {
+    const { deps } = this;
+    const campaignId = deps.campaignId;
+    return {
+      profile: deps.profile,
+      waitForSlot: async (run) => {
+        const slot = reserveAll([this.targetLimiter, run.limiter], deps.clock.nowMs());
+        await sleep(slot - deps.clock.nowMs(), signal);
+      },
+      send: (request) => {
+        const endpoint = this.pool ? this.chooseEndpoint() : null;
+        return endpoint
+          ? exchange(endpoint, request, deps.clock, deps.profile.limits.timeoutMs)
+          : Promise.resolve(null);
+      },
+      context: (run) => this.context(run),
+      recoverSession: async (run) => {
+        await deps.sessions.recoverFromUnauthorized(run.account.id);
+        run.tokens = deps.sessions.tokens(run.account.id);
+      },
+      backoffMs: (n) => backoffMs(n, deps.profile.retry.baseMs, deps.profile.retry.maxMs, this.random) + 50,
+      sleep: (ms) => sleep(ms, signal),
+      settled: (run, result) => {
+        const who = { campaignId, accountId: run.account.id };
+        if (result.kind === 'found') {
+          run.done = true;
+          run.outcome = 'success';
+          const marks: IntentMark[] = [{ kind: 'booked', ...who, orderId: result.orderId, by: 'lookup' }];
+          this.record(
+            run,
+            result.answer,
+            result.answer.sentLocalMs,
+            'success',
+            'ORDER_LOOKUP',
+            null,
+            result.orderId,
+            marks,
+          );
+        } else {
+          deps.recorder.mark(
+            phase === 'run' ? { kind: 'cleared', ...who } : { kind: 'notBooked', ...who, by: 'lookup' },
+          );
+        }
+      },
+      failed: (run, error) =>
+        deps.recorder.mark({ kind: 'lookupFailed', campaignId, accountId: run.account.id, error }),
+    };
   }
 
   private prepare(run: AccountRun): PreparedRequest {
@@ -295,6 +427,7 @@ export class CampaignRunner {
     const { deps } = this;
     if (deps.clock.nowMs() < run.notBeforeMs) await sleep(run.notBeforeMs - deps.clock.nowMs(), this.stop.signal);
     if (this.stopped(run)) return;
+    if (!(await this.settleBeforeRetry(run)) || this.stopped(run)) return;
     if (prepared === null && !(await this.ensureCaptcha(run))) {
       await sleep(
         backoffMs(run.retry, deps.profile.retry.baseMs, deps.profile.retry.maxMs, this.random),
@@ -319,6 +452,7 @@ export class CampaignRunner {
     const sent = bytes
       ? sendOnArmed(run, bytes, request, timeoutMs)
       : exchange(endpoint, request, deps.clock, timeoutMs);
+    this.markSent(run);
     await this.complete(run, plannedLocalMs, endpoint, sent);
   }
 
@@ -337,15 +471,10 @@ export class CampaignRunner {
     const failed = outcome === 'retryable';
     endpoint.observe(!failed, answer.latencyMs, deps.clock.nowMs());
     const captchaConfidence = run.captcha?.confidence ?? null;
-    this.record(
-      run,
-      answer,
-      plannedLocalMs,
-      outcome,
-      classification.errorCode,
-      captchaConfidence,
-      classification.extracted.orderId,
-    );
+    const { orderId } = classification.extracted;
+    const order = typeof orderId === 'string' ? orderId : null;
+    const marks = marksForAnswer(deps.campaignId, run, answer, outcome, order, this.keyHonoured);
+    this.record(run, answer, plannedLocalMs, outcome, classification.errorCode, captchaConfidence, order, marks);
     if (run.retry === 0 && this.firstShots.length < this.runs.length) {
       this.firstShots.push({ plannedLocalMs, sentLocalMs: answer.sentLocalMs, writtenAhead });
     }
@@ -371,7 +500,8 @@ export class CampaignRunner {
     outcome: Outcome,
     errorCode: string | null,
     captchaConfidence: number | null,
-    orderId: unknown,
+    orderId: string | null,
+    marks: IntentMark[],
   ): void {
     const { deps } = this;
     const row = attemptRow(
@@ -389,8 +519,8 @@ export class CampaignRunner {
     if (this.observedOpenAtServerMs === null && OPEN_EVIDENCE.has(outcome)) {
       this.observedOpenAtServerMs = row.serverReceivedMs ?? row.sentServerMs! + (answer.latencyMs ?? 0) / 2;
     }
-    deps.recorder.record(row, outcome === 'success');
-    deps.accounts.recordOutcome(run.account.id, outcome);
+    deps.recorder.record(row, marks, outcome === 'success');
+    bestEffort(() => deps.accounts.recordOutcome(run.account.id, outcome)); // health counters, not the record
   }
 
   /** Stops everything within one frame: pending waits end, requests in flight are aborted, leases released. */
@@ -400,15 +530,27 @@ export class CampaignRunner {
     this.scheduler.cancelAll();
   }
 
-  private async finish(state: CampaignState): Promise<RunSummary> {
+  private async finish(state: CampaignState, error: string | null = null): Promise<RunSummary> {
     const { deps } = this;
     if (this.renewTimer) clearInterval(this.renewTimer);
     if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
     deps.clockService.stopSync(deps.campaignId);
+    // What is still unknown is asked about once more (a few tries each, inside the budget) before the campaign ends.
+    const unknown = this.runs.filter((run) => run.unknown);
+    if (state !== 'cancelled' && this.pool && unknown.length > 0) {
+      const lookups = this.lookupDeps(this.abort.signal, 'end');
+      await eachLimited(unknown, 8, async (run) => {
+        await settleByLookup(run, lookups, 4, () => this.abort.signal.aborted);
+      });
+    }
+    for (const mark of closingMarks(deps.campaignId, this.runs)) deps.recorder.mark(mark);
     deps.recorder.flush();
-    deps.accounts.releaseLease(deps.campaignId);
+    // Leases are kept for accounts whose result is still unknown: nothing drives them until reconciliation.
+    const keep = this.runs.filter((run) => run.unknown).map((run) => run.account.id);
+    bestEffort(() => deps.accounts.releaseLease(deps.campaignId, keep));
     for (const run of this.runs) disarm(run);
     await this.pool?.close();
+    this.unwatchStorage();
     const summary = summarise({
       campaignId: deps.campaignId,
       state,
@@ -420,9 +562,25 @@ export class CampaignRunner {
       boundMs: this.boundMs,
       firstShots: this.firstShots,
       attempts: deps.attempts,
+      runs: this.runs,
+      leftOut: this.leftOut,
+      storageFault: deps.recorder.fault ?? this.storageFault,
+      error,
     });
-    deps.campaigns.finish(deps.campaignId, state, summary, this.observedOpenAtServerMs, deps.clock.nowMs());
+    const atMs = deps.clock.nowMs();
+    deps.recorder.defer(() =>
+      deps.campaigns.finish(deps.campaignId, state, summary, this.observedOpenAtServerMs, atMs, error),
+    );
     this.setState(state);
     return summary;
+  }
+}
+
+/** A write whose loss under a storage fault costs nothing the record promises (health counters, lease renewal). */
+function bestEffort(write: () => unknown): void {
+  try {
+    write();
+  } catch (error) {
+    if (storageFaultCode(error) === null) throw error;
   }
 }

@@ -2,6 +2,7 @@
 // when it opens on the server's clock, which accounts, which strategy, and limits no looser than the profile's.
 import { z } from 'zod';
 import { OpensAtSchema } from '../common/opens-at';
+import { RatePerSec } from '../common/bounds';
 
 export const CampaignSpecSchema = z
   .object({
@@ -17,7 +18,14 @@ export const CampaignSpecSchema = z
         count: z.number().int().min(1).max(100_000),
         group: z.string().optional(),
         tag: z.string().optional(),
-        ids: z.array(z.number().int().positive()).optional(),
+        ids: z.array(z.number().int().positive()).max(100_000).optional(),
+        bookingsPerAccount: z
+          .number()
+          .int()
+          .min(1)
+          .max(100)
+          .default(1)
+          .describe('accounts holding this many bookings of the item (the ledger, all campaigns) are left out'),
       })
       .strict(),
     strategy: z
@@ -43,8 +51,8 @@ export const CampaignSpecSchema = z
     limits: z
       .object({
         maxDurationMs: z.number().int().min(100).max(3_600_000).default(120_000),
-        targetRatePerSec: z.number().positive().optional(),
-        accountRatePerSec: z.number().positive().optional(),
+        targetRatePerSec: RatePerSec.optional(),
+        accountRatePerSec: RatePerSec.optional(),
       })
       .strict()
       .default({ maxDurationMs: 120_000 }),
@@ -54,7 +62,7 @@ export const CampaignSpecSchema = z
       .max(20)
       .optional()
       .describe('notifier ids told about the first success and the end'),
-    clockSyncEveryMs: z.number().int().min(1_000).default(15_000),
+    clockSyncEveryMs: z.number().int().min(1_000).max(3_600_000).default(15_000),
     simulator: z
       .object({ scenario: z.string().min(1) })
       .strict()

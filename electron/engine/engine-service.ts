@@ -1,22 +1,30 @@
 // Campaigns as the rest of Tminus sees them: create (checked against the target's profile), arm (at T − armLead, the
 // runner does the rest), cancel, inspect; and, at start, reconcile campaigns a crash left running.
-import { randomUUID } from 'node:crypto';
-import { request } from 'undici';
+import { createHash, randomUUID } from 'node:crypto';
 import type { LocalClock, ClockService } from '../clock';
 import type { AccountsService } from '../accounts';
-import type { AttemptsRepository, CampaignRecord, CampaignsRepository, TargetsRepository } from '../store';
+import type {
+  AttemptsRepository,
+  CampaignRecord,
+  CampaignsRepository,
+  IntentCounts,
+  IntentsRepository,
+  RecordWriter,
+  TargetsRepository,
+} from '../store';
 import type { EventBus } from '../ipc/event-bus';
 import type { SimService } from '../sim';
-import { parseProfile, renderRequest, type TargetProfile } from '../targets';
+import { parseProfile, type TargetProfile } from '../targets';
 import { TminusError } from '../errors';
 import { resolveOpensAt } from '../common/opens-at';
 import { CampaignSpecSchema, type CampaignSpec, type CampaignSpecInput } from './campaign-spec';
 import { CampaignRunner } from './campaign-runner';
 import { AttemptRecorder } from './attempt-recorder';
 import type { CaptchaSolver } from './captcha-solver';
-import { classify } from './classifier';
 import type { RunSummary } from './run-summary';
-import { idempotencyKey } from './idempotency-key';
+import { reconcileCampaign, type ReconcileReport } from './reconciler';
+import { setLongTimeout, type LongTimer } from '../common/long-timer';
+import { timeSourceFor } from './shot-plan';
 
 export interface EngineDeps {
   clock: LocalClock;
@@ -24,23 +32,34 @@ export interface EngineDeps {
   accounts: AccountsService;
   campaigns: CampaignsRepository;
   attempts: AttemptsRepository;
+  intents: IntentsRepository;
+  /** Writes attempt rows and intent marks in one transaction. */
+  writeRecord: RecordWriter;
   targets: TargetsRepository;
   bus: EventBus;
   sim: SimService;
   solver: CaptchaSolver;
+  /** Throws STORAGE_LOW when the data directory's disk has too little room to arm. */
+  checkStorage?: () => void;
 }
+
+/** Same campaign file, same hash: what `tminus run` compares to resume a crashed campaign instead of starting anew. */
+export const specHash = (spec: CampaignSpec): string =>
+  createHash('sha256').update(JSON.stringify(spec)).digest('base64url').slice(0, 32);
 
 const ACTIVE = new Set(['armed', 'firing']);
 
 export class EngineService {
   private readonly runners = new Map<
     string,
-    { runner: CampaignRunner; done: Promise<RunSummary | null>; timer: NodeJS.Timeout | null }
+    { runner: CampaignRunner; done: Promise<RunSummary | null>; timer: LongTimer | null }
   >();
-  private readonly recorder: AttemptRecorder;
+  readonly recorder: AttemptRecorder;
+  /** Reconciliations in progress, by campaign: a second call waits for the first. */
+  private readonly reconciling = new Map<string, Promise<ReconcileReport>>();
 
   constructor(private readonly deps: EngineDeps) {
-    this.recorder = new AttemptRecorder(deps.attempts, deps.bus);
+    this.recorder = new AttemptRecorder(deps.writeRecord, deps.bus, deps.clock);
   }
 
   profile(targetId: string): TargetProfile {
@@ -80,6 +99,12 @@ export class EngineService {
         `limits.targetRatePerSec: ${spec.limits.targetRatePerSec} is more than the target allows (${limits.targetRatePerSec}/s)`,
       );
     }
+    if (spec.accounts.bookingsPerAccount > limits.bookingsPerAccount) {
+      throw new TminusError(
+        'CAMPAIGN_INVALID',
+        `accounts.bookingsPerAccount: ${spec.accounts.bookingsPerAccount} is more than the target allows (${limits.bookingsPerAccount} per account)`,
+      );
+    }
     if (spec.limits.accountRatePerSec !== undefined && spec.limits.accountRatePerSec > limits.accountRatePerSec) {
       throw new TminusError(
         'CAMPAIGN_INVALID',
@@ -93,7 +118,7 @@ export class EngineService {
     };
   }
 
-  create(input: CampaignSpecInput, options: { scheduleId?: number } = {}): CampaignRecord {
+  create(input: CampaignSpecInput, options: { scheduleId?: number; specHash?: string } = {}): CampaignRecord {
     const { spec, openAtServerMs, timeZone } = this.checked(input);
     const id = randomUUID();
     this.deps.campaigns.insert(
@@ -106,6 +131,7 @@ export class EngineService {
         timeZone,
         spec,
         scheduleId: options.scheduleId ?? null,
+        specHash: options.specHash ?? null,
       },
       this.deps.clock.nowMs(),
     );
@@ -147,6 +173,10 @@ export class EngineService {
     return campaign;
   }
 
+  intentCounts(id: string): IntentCounts {
+    return this.deps.intents.counts(id);
+  }
+
   list(): CampaignRecord[] {
     return this.deps.campaigns.list(500, 0);
   }
@@ -159,6 +189,14 @@ export class EngineService {
         'CAMPAIGN_STATE',
         `campaign ${campaign.name} is ${campaign.state}; only a draft can be armed`,
       );
+    return this.start(campaign);
+  }
+
+  private start(
+    campaign: CampaignRecord,
+    resumeAccountIds?: number[],
+  ): { campaign: CampaignRecord; done: Promise<RunSummary | null> } {
+    const { id } = campaign;
     const spec = CampaignSpecSchema.parse(campaign.spec);
     const profile = this.profile(campaign.targetId);
     const runner = new CampaignRunner({
@@ -173,40 +211,119 @@ export class EngineService {
       sessions: this.deps.accounts.sessions,
       campaigns: this.deps.campaigns,
       attempts: this.deps.attempts,
+      intents: this.deps.intents,
       recorder: this.recorder,
       bus: this.deps.bus,
       solver: this.deps.solver,
+      resumeAccountIds,
+      checkStorage: this.deps.checkStorage,
     });
-    let timer: NodeJS.Timeout | null = null;
-    const armInMs = campaign.openAtServerMs - this.serverNowGuess() - spec.armLeadMs;
-    const done = new Promise<void>((resolve) => {
-      if (armInMs <= 0) resolve();
-      else timer = setTimeout(resolve, armInMs);
-    })
+    const entry: { runner: CampaignRunner; done: Promise<RunSummary | null>; timer: LongTimer | null } = {
+      runner,
+      done: Promise.resolve(null),
+      timer: null,
+    };
+    // The wait to arm is re-read against the server's time at least every ten minutes, so a campaign days away
+    // arms on time (a timer of more than 2³¹ ms would fire at once) and a clock estimate made meanwhile counts.
+    const armAt = campaign.openAtServerMs - spec.armLeadMs;
+    const armed = new Promise<void>((resolve) => {
+      entry.timer = setLongTimeout(resolve, () => armAt - this.serverNowFor(profile));
+    });
+    entry.done = armed
       .then(async () => {
         await runner.arm();
         // Keep syncing the clock until shortly before the open instant, then fire with the freshest offset.
-        const fireInMs = campaign.openAtServerMs - this.serverNowGuess() - 2_000;
-        if (fireInMs > 0) await new Promise((resolve) => setTimeout(resolve, fireInMs));
+        const fireAt = campaign.openAtServerMs - 2_000;
+        await new Promise<void>((resolve) => {
+          entry.timer = setLongTimeout(resolve, () => fireAt - this.serverNowFor(profile));
+        });
         if (runner.state === 'cancelled') return null;
         return runner.fire();
       })
-      .catch(() => null)
+      .catch((error: unknown) => {
+        // The reason is kept with the campaign: the console and `tminus run` show it.
+        const message = (error as Error).message;
+        this.recorder.defer(() => this.deps.campaigns.setError(id, message, this.deps.clock.nowMs()));
+        return null;
+      })
       .finally(() => this.runners.delete(id));
-    this.runners.set(id, { runner, done, timer });
-    this.deps.campaigns.setState(id, 'armed', this.deps.clock.nowMs());
+    this.runners.set(id, entry);
+    this.recorder.defer(() => this.deps.campaigns.setState(id, 'armed', this.deps.clock.nowMs()));
     this.deps.bus.emit('campaign/state', { campaignId: id, state: 'armed', atMs: this.deps.clock.nowMs() });
-    return { campaign: this.get(id), done };
+    return { campaign: this.get(id), done: entry.done };
+  }
+
+  /** The target's time now: its own source's estimate where there is one, else the latest of any, else local. */
+  private serverNowFor(profile: TargetProfile): number {
+    const now = this.deps.clock.nowMs();
+    const endpoint = this.endpointsOrNull(profile)?.[0];
+    const own = endpoint ? this.deps.clockService.current(now, [timeSourceFor(profile, endpoint)]) : null;
+    if (own) return now + own.offsetMs;
+    return this.serverNowGuess();
+  }
+
+  private endpointsOrNull(profile: TargetProfile): string[] | null {
+    try {
+      return this.endpoints(profile);
+    } catch {
+      return null;
+    }
+  }
+
+  /**
+   * A crashed campaign run again (`tminus run` with the same file): its open intents are reconciled, then it is armed
+   * again under the same id — the same idempotency keys — with its accounts that have not booked. Its open instant
+   * is kept; past it (but inside the campaign's duration) the accounts fire at once.
+   */
+  async resume(id: string): Promise<{ campaign: CampaignRecord; done: Promise<RunSummary | null> }> {
+    const campaign = this.get(id);
+    if (campaign.state !== 'interrupted' || this.runners.has(id))
+      throw new TminusError(
+        'CAMPAIGN_STATE',
+        `campaign ${campaign.name} is ${campaign.state}; only an interrupted one resumes`,
+      );
+    await this.reconcileOne(campaign);
+    const accountIds = this.deps.intents
+      .list(id)
+      .filter((intent) => intent.state === 'notBooked' || intent.state === 'prepared')
+      .map((intent) => intent.accountId);
+    if (accountIds.length === 0)
+      throw new TminusError(
+        'CAMPAIGN_STATE',
+        `campaign ${campaign.name} has no account left to drive: nothing to resume`,
+      );
+    this.deps.accounts.releaseLease(
+      id,
+      this.deps.intents.open(id).map((intent) => intent.accountId),
+    );
+    return this.start(campaign, accountIds);
+  }
+
+  /** A crashed campaign of this spec that can still be resumed (its window not over), or null. */
+  resumable(hash: string): CampaignRecord | null {
+    const latest = this.deps.campaigns.latestBySpecHash(hash);
+    if (!latest || latest.state !== 'interrupted') return null;
+    const spec = CampaignSpecSchema.parse(latest.spec);
+    return latest.openAtServerMs + spec.limits.maxDurationMs > this.serverNowGuess() ? latest : null;
   }
 
   /** Arms and waits for the end (the CLI's `tminus run`). */
   async run(id: string): Promise<RunSummary> {
-    const summary = await this.arm(id).done;
-    if (!summary) {
-      const campaign = this.get(id);
-      throw new TminusError('CAMPAIGN_STATE', `campaign ${campaign.name} ended ${campaign.state} without a summary`);
-    }
-    return summary;
+    return this.settled(id, await this.arm(id).done);
+  }
+
+  /** Resumes a crashed campaign and waits for the end. */
+  async runResumed(id: string): Promise<RunSummary> {
+    return this.settled(id, await (await this.resume(id)).done);
+  }
+
+  private settled(id: string, summary: RunSummary | null): RunSummary {
+    if (summary) return summary;
+    const campaign = this.get(id);
+    throw new TminusError(
+      'CAMPAIGN_STATE',
+      `campaign ${campaign.name} ended ${campaign.state}${campaign.errorMessage ? `: ${campaign.errorMessage}` : ''}`,
+    );
   }
 
   async cancel(id: string): Promise<CampaignRecord> {
@@ -220,7 +337,7 @@ export class EngineService {
       }
       return this.get(id);
     }
-    if (running.timer) clearTimeout(running.timer);
+    running.timer?.clear();
     running.runner.cancel();
     if (running.runner.state === 'armed' || running.runner.state === 'draft') {
       this.deps.campaigns.setState(id, 'cancelled', this.deps.clock.nowMs());
@@ -232,108 +349,62 @@ export class EngineService {
   }
 
   /**
-   * At start: campaigns a crash left armed or firing are marked interrupted, and every (account, item) they sent for
-   * is looked up by its idempotency key with the profile's order-status request, so a booking made just before the
-   * crash is found and recorded — not repeated.
+   * At start (and on demand): campaigns a crash left armed or firing are marked interrupted; then every campaign
+   * with an open intent — prepared, sent or unknown — is reconciled by its order lookups, so a booking made just
+   * before the crash (or whose answer was lost) is found and recorded, not repeated. A campaign whose lookups could
+   * not all tell is reconciled again next time.
    */
-  async reconcileInterrupted(): Promise<Array<{ campaignId: string; found: number; checked: number }>> {
-    const results: Array<{ campaignId: string; found: number; checked: number }> = [];
+  async reconcileInterrupted(): Promise<ReconcileReport[]> {
     for (const campaign of this.deps.campaigns.inStates(['armed', 'firing'])) {
       if (this.runners.has(campaign.id)) continue;
       this.deps.campaigns.setState(campaign.id, 'interrupted', this.deps.clock.nowMs());
-      let found = 0;
-      let checked = 0;
-      try {
-        found = await this.reconcile(campaign, () => (checked += 1));
-      } catch {
-        // the target may be unreachable now; the campaign stays interrupted and can be reconciled later
-      }
-      this.deps.accounts.releaseLease(campaign.id);
       this.deps.bus.emit('campaign/state', {
         campaignId: campaign.id,
         state: 'interrupted',
         atMs: this.deps.clock.nowMs(),
       });
-      results.push({ campaignId: campaign.id, found, checked });
     }
-    return results;
+    const reports: ReconcileReport[] = [];
+    for (const id of this.deps.intents.campaignsWithOpenIntents()) {
+      if (this.runners.has(id)) continue;
+      reports.push(await this.reconcileOne(this.get(id)));
+    }
+    return reports;
   }
 
-  async reconcile(campaign: CampaignRecord, onChecked: () => void = () => undefined): Promise<number> {
-    const profile = this.profile(campaign.targetId);
-    const base = this.endpoints(profile)[0]!;
-    const accountIds = [
-      ...new Set(this.deps.attempts.page(campaign.id, 1_000_000, 0).map((attempt) => attempt.accountId)),
-    ];
-    let found = 0;
-    for (const accountId of accountIds) {
-      const key = idempotencyKey(campaign.id, accountId, campaign.itemId);
-      const history = this.deps.attempts.byKey(campaign.id, key);
-      if (history.some((attempt) => attempt.outcome === 'success')) continue;
-      onChecked();
-      await this.deps.accounts.sessions.ensureFresh(accountId);
-      const tokens = this.deps.accounts.sessions.tokens(accountId);
-      const rendered = renderRequest(
-        profile.orderStatus.request,
-        {
-          'attempt.key': key,
-          'tokens.access': tokens?.accessToken ?? '',
-          'campaign.item': campaign.itemId,
-          'campaign.id': campaign.id,
-        },
-        profile.auth.header,
-      );
-      const sentLocalMs = this.deps.clock.nowMs();
-      const response = await request(base + rendered.path, {
-        method: rendered.method as 'GET',
-        headers: rendered.headers,
-        body: rendered.body,
-      });
-      const body = (await response.body.json().catch(() => null)) as unknown;
-      const latencyMs = this.deps.clock.nowMs() - sentLocalMs;
-      const matched = classify(
-        {
-          endpoint: base,
-          sentLocalMs,
-          latencyMs,
-          status: response.statusCode,
-          headers: response.headers,
-          body,
-          networkError: null,
-        },
-        [
-          { ...profile.orderStatus.found, outcome: 'success' },
-          { outcome: 'fatal', extract: {} },
-        ],
-        profile.errorCode,
-      );
-      if (matched.outcome !== 'success') continue;
-      found += 1;
-      this.recorder.record(
-        {
-          campaignId: campaign.id,
-          accountId,
-          itemId: campaign.itemId,
-          endpoint: base,
-          idempotencyKey: key,
-          retry: history.length,
-          plannedSendLocalMs: null,
-          plannedSendServerMs: null,
-          sentLocalMs,
-          sentServerMs: null,
-          serverReceivedMs: null,
-          latencyMs,
-          httpStatus: response.statusCode,
-          outcome: 'success',
-          errorCode: 'RECONCILED',
-          errorMessage: 'found by order status after an interruption',
-          captchaConfidence: null,
-          orderId: typeof matched.extracted.orderId === 'string' ? matched.extracted.orderId : null,
-        },
-        true,
-      );
+  /** Reconciles one campaign that is not running (`tminus reconcile --campaign ID`, the console). */
+  async reconcile(id: string): Promise<ReconcileReport> {
+    const campaign = this.get(id);
+    if (this.runners.has(id))
+      throw new TminusError('CAMPAIGN_STATE', `campaign ${campaign.name} is running; it settles its own results`);
+    if (campaign.state === 'armed' || campaign.state === 'firing') {
+      this.deps.campaigns.setState(id, 'interrupted', this.deps.clock.nowMs());
     }
-    return found;
+    return this.reconcileOne(campaign);
+  }
+
+  private reconcileOne(campaign: CampaignRecord): Promise<ReconcileReport> {
+    const running = this.reconciling.get(campaign.id);
+    if (running) return running;
+    const work = (async () => {
+      const profile = this.profile(campaign.targetId);
+      let endpoints: string[] = [];
+      let unreachable: string | null = null;
+      try {
+        endpoints = this.endpoints(profile);
+      } catch (error) {
+        unreachable = (error as Error).message;
+      }
+      const report = await reconcileCampaign(campaign, profile, endpoints, {
+        clock: this.deps.clock,
+        accounts: this.deps.accounts,
+        intents: this.deps.intents,
+        recorder: this.recorder,
+      });
+      return unreachable && report.unknown > 0 ? { ...report, error: unreachable } : report;
+    })().finally(() => this.reconciling.delete(campaign.id));
+    this.reconciling.set(campaign.id, work);
+    return work;
   }
 
   isActive(id: string): boolean {
@@ -342,6 +413,7 @@ export class EngineService {
 
   async close(): Promise<void> {
     for (const [id] of this.runners) await this.cancel(id);
+    await Promise.all(this.reconciling.values());
     this.recorder.flush();
   }
 }

@@ -1,10 +1,10 @@
 // The `campaigns/*`, `attempts/*` and `captcha/answer` calls.
 import type { Handlers, HandlersFor } from '../ipc/router';
-import type { CampaignRecord, AttemptsRepository } from '../store';
+import type { CampaignRecord, AttemptsRepository, IntentCounts } from '../store';
 import type { EngineService } from './engine-service';
 import type { OperatorCaptchaSolver } from './captcha-solver';
 
-export const campaignView = (campaign: CampaignRecord) => ({
+export const campaignView = (campaign: CampaignRecord, intents: IntentCounts) => ({
   id: campaign.id,
   name: campaign.name,
   targetId: campaign.targetId,
@@ -16,6 +16,8 @@ export const campaignView = (campaign: CampaignRecord) => ({
   summary: campaign.summary,
   observedOpenAtServerMs: campaign.observedOpenAtServerMs,
   createdAtMs: campaign.createdAtMs,
+  errorMessage: campaign.errorMessage,
+  intents,
 });
 
 export function engineHandlers(
@@ -24,13 +26,15 @@ export function engineHandlers(
   operator: OperatorCaptchaSolver,
 ): Omit<HandlersFor<'campaigns' | 'attempts'>, 'campaigns/accounts' | 'attempts/query'> &
   Pick<Handlers, 'captcha/answer'> {
+  const view = (campaign: CampaignRecord) => campaignView(campaign, engine.intentCounts(campaign.id));
   return {
-    'campaigns/create': (spec) => campaignView(engine.create(spec)),
-    'campaigns/update': ({ id, spec }) => campaignView(engine.update(id, spec)),
-    'campaigns/list': () => engine.list().map(campaignView),
-    'campaigns/get': ({ id }) => campaignView(engine.get(id)),
-    'campaigns/arm': ({ id }) => campaignView(engine.arm(id).campaign),
-    'campaigns/cancel': async ({ id }) => campaignView(await engine.cancel(id)),
+    'campaigns/create': (spec) => view(engine.create(spec)),
+    'campaigns/update': ({ id, spec }) => view(engine.update(id, spec)),
+    'campaigns/list': () => engine.list().map(view),
+    'campaigns/get': ({ id }) => view(engine.get(id)),
+    'campaigns/arm': ({ id }) => view(engine.arm(id).campaign),
+    'campaigns/cancel': async ({ id }) => view(await engine.cancel(id)),
+    'campaigns/reconcile': ({ id }) => engine.reconcile(id),
     'attempts/list': ({ campaignId, offset, limit }) => {
       engine.get(campaignId);
       return {

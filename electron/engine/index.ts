@@ -1,5 +1,6 @@
 // The engine room: campaigns armed, fired on time, classified, retried within limits, recorded.
-export { EngineService, type EngineDeps } from './engine-service';
+export { EngineService, specHash, type EngineDeps } from './engine-service';
+export type { ReconcileReport } from './reconciler';
 export { CampaignRunner } from './campaign-runner';
 export { CampaignSpecSchema, type CampaignSpec, type CampaignSpecInput } from './campaign-spec';
 export { OperatorCaptchaSolver, DebugAnswerSolver, type CaptchaSolver } from './captcha-solver';

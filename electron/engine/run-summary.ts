@@ -1,7 +1,8 @@
 // What a campaign ended with: successes, sold out or not, attempts by outcome, how precisely the first shots left,
 // and when the target actually opened compared with when it said it would.
-import type { AttemptsRepository } from '../store';
+import type { AttemptsRepository, StorageFault } from '../store';
 import type { CampaignState } from '../ipc/contract';
+import type { AccountRun } from './account-run';
 
 export interface FirstShot {
   plannedLocalMs: number;
@@ -33,6 +34,14 @@ export interface RunSummary {
   boundMs: number;
   openAtServerMs: number;
   observedOpenAtServerMs: number | null;
+  /** Each account's booking as this run knows it: booked, not booked, or unknown (an answer lost and unsettled). */
+  intents: { booked: number; notBooked: number; unknown: number };
+  /** Accounts the ledger kept out of this campaign. */
+  leftOut: { alreadyBooked: number; unsettled: number };
+  /** A storage fault met during the run (the record waited in memory), or null. */
+  storageFault: { code: string; message: string } | null;
+  /** Why the campaign failed, in words, or null. */
+  error: string | null;
 }
 
 const quantile = (sorted: number[], q: number): number | null =>
@@ -49,15 +58,22 @@ export function summarise(input: {
   boundMs: number;
   firstShots: FirstShot[];
   attempts: AttemptsRepository;
+  runs: AccountRun[];
+  leftOut: { alreadyBooked: number; unsettled: number };
+  storageFault: StorageFault | null;
+  error: string | null;
 }): RunSummary {
   const byOutcome = input.attempts.outcomeCounts(input.campaignId);
   const successes = input.attempts.successes(input.campaignId);
+  const booked = input.runs.filter((run) => run.outcome === 'success').length;
+  const unknown = input.runs.filter((run) => run.unknown).length;
   const lateness = input.firstShots.map((shot) => shot.sentLocalMs - shot.plannedLocalMs).sort((a, b) => a - b);
   return {
     campaignId: input.campaignId,
     state: input.state,
     accounts: input.accounts,
-    successes: successes.accounts,
+    // From memory, not the table: under a storage fault the rows may still be waiting to be written.
+    successes: Math.max(successes.accounts, booked),
     soldOut: input.soldOut,
     attempts: Object.values(byOutcome).reduce((sum, n) => sum + n, 0),
     byOutcome,
@@ -73,5 +89,9 @@ export function summarise(input: {
     boundMs: input.boundMs,
     openAtServerMs: input.openAtServerMs,
     observedOpenAtServerMs: input.observedOpenAtServerMs,
+    intents: { booked, notBooked: input.runs.length - booked - unknown, unknown },
+    leftOut: input.leftOut,
+    storageFault: input.storageFault && { code: input.storageFault.code, message: input.storageFault.message },
+    error: input.error,
   };
 }

@@ -31,6 +31,7 @@ import {
   DeliveryResultSchema,
   NotifierInputSchema,
   NotifierViewSchema,
+  ReconcileReportSchema,
 } from './schemas';
 
 export * from './schemas';
@@ -123,6 +124,7 @@ export const calls = {
   'campaigns/get': call(z.object({ id: z.string().min(1) }).strict(), CampaignViewSchema),
   'campaigns/arm': call(z.object({ id: z.string().min(1) }).strict(), CampaignViewSchema),
   'campaigns/cancel': call(z.object({ id: z.string().min(1) }).strict(), CampaignViewSchema),
+  'campaigns/reconcile': call(z.object({ id: z.string().min(1) }).strict(), ReconcileReportSchema),
   'attempts/list': call(
     z
       .object({
@@ -228,6 +230,14 @@ export const CampaignStateSchema = z.enum([
 
 export const events = {
   'campaign/state': z.object({ campaignId: z.string(), state: CampaignStateSchema, atMs: z.number() }),
+  /** The record could not be written (disk full, I/O error, busy) or could again; `pending` rows wait in memory. */
+  'app/storage': z.object({
+    ok: z.boolean(),
+    code: z.string().nullable(),
+    message: z.string().nullable(),
+    pending: z.number().int(),
+    atMs: z.number(),
+  }),
   'attempt/recorded': z.object({
     campaignId: z.string(),
     attemptId: z.number().int(),
@@ -288,6 +298,7 @@ export type AttributionRowWire = z.output<typeof AttributionRowSchema>;
 export type AttemptRowWire = z.output<typeof AttemptRowSchema>;
 export type DimensionWire = z.output<typeof DimensionSchema>;
 export type CampaignViewWire = z.output<typeof CampaignViewSchema>;
+export type ReconcileReportWire = z.output<typeof ReconcileReportSchema>;
 
 export const topics = Object.keys(events) as Topic[];
 export const isTopic = (value: string): value is Topic => Object.hasOwn(events, value);

@@ -168,6 +168,25 @@ export const CampaignViewSchema = z.object({
   summary: z.unknown(),
   observedOpenAtServerMs: z.number().nullable(),
   createdAtMs: z.number(),
+  /** Why arming or the run failed, in words. */
+  errorMessage: z.string().nullable(),
+  /** Each account's booking as the record holds it; `unknown` ones wait for reconciliation. */
+  intents: z.object({
+    prepared: z.number().int(),
+    sent: z.number().int(),
+    unknown: z.number().int(),
+    booked: z.number().int(),
+    notBooked: z.number().int(),
+  }),
+});
+
+export const ReconcileReportSchema = z.object({
+  campaignId: z.string(),
+  checked: z.number().int(),
+  found: z.number().int(),
+  notFound: z.number().int(),
+  unknown: z.number().int(),
+  error: z.string().nullable(),
 });
 
 export const AttemptViewSchema = z.object({

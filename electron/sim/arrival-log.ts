@@ -10,6 +10,8 @@ export interface Arrival {
   serverMs: number;
   status: number;
   code: string;
+  /** The Idempotency-Key a booking request carried (what the client really sent), else null. */
+  key: string | null;
 }
 
 export class ArrivalLog {

@@ -47,6 +47,11 @@ const field = (body: unknown, name: string): string | undefined => {
   return typeof value === 'string' ? value : undefined;
 };
 
+const bookingKey = (request: SimRequest): string | null =>
+  request.method === 'POST' && request.path.endsWith('/book')
+    ? (header(request, 'idempotency-key') ?? field(request.body, 'idempotencyKey') ?? null)
+    : null;
+
 export class BookingService {
   readonly clock: ServerClock;
   readonly inventory: Inventory;
@@ -90,6 +95,7 @@ export class BookingService {
       serverMs,
       status: response.status,
       code,
+      key: bookingKey(request),
     });
     return response;
   }
@@ -106,6 +112,7 @@ export class BookingService {
       serverMs: this.clock.serverAt(trueMs),
       status: 0,
       code,
+      key: bookingKey(request),
     });
   }
 
@@ -250,10 +257,10 @@ export class BookingService {
   }
 
   private book(request: SimRequest, itemId: string, account: string, trueMs: number, serverMs: number): SimResponse {
-    const key = header(request, 'idempotency-key') ?? field(request.body, 'idempotencyKey');
+    const key = bookingKey(request);
     if (!key || key.length > 200)
       return error(400, 'IDEMPOTENCY_KEY_REQUIRED', 'an Idempotency-Key of 1-200 characters is required');
-    const replay = this.inventory.replay(key);
+    const replay = this.scenario.idempotency === 'honoured' ? this.inventory.replay(key) : undefined;
     if (replay) {
       if (replay.account !== account)
         return error(409, 'KEY_CONFLICT', 'this idempotency key belongs to another account');

@@ -28,7 +28,9 @@ export interface BookingResult {
 
 export class Inventory {
   readonly items = new Map<string, Item>();
+  /** Orders by key (the first under each key: what an order lookup finds), and every order in the order made. */
   private readonly orders = new Map<string, Order>();
+  private readonly orderList: Order[] = [];
   private readonly results = new Map<string, { account: string; result: BookingResult }>();
   private readonly holdings = new Map<string, number>();
   private nextOrder = 1;
@@ -70,7 +72,8 @@ export class Inventory {
         itemId: item.id,
         createdAtServerMs: serverMs,
       };
-      this.orders.set(idempotencyKey, order);
+      if (!this.orders.has(idempotencyKey)) this.orders.set(idempotencyKey, order);
+      this.orderList.push(order);
       result = { status: 201, body: { code: 'BOOKED', ...order } };
     }
     this.results.set(idempotencyKey, { account, result });
@@ -82,7 +85,7 @@ export class Inventory {
   }
 
   allOrders(): Order[] {
-    return [...this.orders.values()];
+    return [...this.orderList];
   }
 
   held(account: string, itemId: string): number {

@@ -123,6 +123,10 @@ export const ScenarioSchema = z
       })
       .strict()
       .default({ enabled: true, violationsBeforeBan: 3, banMs: 60_000 }),
+    idempotency: z
+      .enum(['honoured', 'ignored'])
+      .default('honoured')
+      .describe('ignored: a repeated Idempotency-Key books again (as many services do); honoured: it replays'),
     ntp: z
       .object({ enabled: z.boolean().default(true), port: z.number().int().min(0).max(65535).default(0) })
       .strict()

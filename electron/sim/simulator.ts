@@ -168,6 +168,8 @@ export class Simulator {
       reply(200, {
         arrivals: this.arrivals(Number.isFinite(after) ? after : 0, Math.min(Math.max(1, limit), 100_000)),
       });
+    } else if (request.method === 'GET' && url.pathname === '/admin/orders') {
+      reply(200, { orders: this.serviceRef.inventory.allOrders() });
     } else if (request.method === 'GET' && url.pathname === '/admin/stats') {
       reply(200, this.stats());
     } else if (request.method === 'POST' && url.pathname === '/admin/faults') {

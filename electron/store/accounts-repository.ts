@@ -56,6 +56,10 @@ export interface LeaseFilter {
   group?: string;
   tag?: string;
   accountIds?: number[];
+  /** Never these (the ledger's already-booked and unsettled accounts). */
+  excludeIds?: number[];
+  /** Take as many as are free, up to the count, rather than none when fewer are free (none free still fails). */
+  upTo?: boolean;
 }
 
 const VIEW_COLUMNS = `id, target_id AS targetId, label, username, group_name AS "group", priority, tags_json AS tagsJson,
@@ -125,6 +129,7 @@ export class AccountsRepository {
           AND (@group IS NULL OR group_name = @group)
           AND (@tag IS NULL OR EXISTS (SELECT 1 FROM json_each(tags_json) WHERE value = @tag))
           AND (@idsJson IS NULL OR id IN (SELECT value FROM json_each(@idsJson)))
+          AND (@excludeJson IS NULL OR id NOT IN (SELECT value FROM json_each(@excludeJson)))
           ORDER BY priority DESC, sign_in_needed ASC, consecutive_limited ASC,
             (last_outcome IN ('rateLimited', 'unauthorized', 'fatal')) ASC, coalesce(last_used_at_ms, 0) ASC, id
           LIMIT @count`),
@@ -138,7 +143,8 @@ export class AccountsRepository {
         FROM accounts WHERE target_id = @targetId`),
       renew: db.prepare(`UPDATE accounts SET lease_expires_at_ms = @expiresAtMs
           WHERE lease_owner = @owner AND lease_expires_at_ms > @nowMs`),
-      release: db.prepare('UPDATE accounts SET lease_owner = NULL, lease_expires_at_ms = NULL WHERE lease_owner = ?'),
+      release: db.prepare(`UPDATE accounts SET lease_owner = NULL, lease_expires_at_ms = NULL WHERE lease_owner = ?
+          AND id NOT IN (SELECT value FROM json_each(?))`),
       reclaim: db.prepare(`UPDATE accounts SET lease_owner = NULL, lease_expires_at_ms = NULL
           WHERE lease_owner IS NOT NULL AND lease_expires_at_ms <= ?`),
       held: db.prepare(
@@ -261,9 +267,10 @@ export class AccountsRepository {
           group: filter.group ?? null,
           tag: filter.tag ?? null,
           idsJson: filter.accountIds ? JSON.stringify(filter.accountIds) : null,
+          excludeJson: filter.excludeIds && filter.excludeIds.length > 0 ? JSON.stringify(filter.excludeIds) : null,
         }) as Array<{ id: number }>
       ).map((row) => row.id);
-      if (ids.length < count)
+      if (ids.length < count && !(filter.upTo && ids.length > 0))
         return { ok: false as const, availability: { ...this.availability(targetId, nowMs), matching: ids.length } };
       for (const id of ids) this.statements.take.run({ id, owner, expiresAtMs: ms(nowMs + ttlMs) });
       return { ok: true as const, ids };
@@ -287,8 +294,9 @@ export class AccountsRepository {
     return this.statements.renew.run({ owner, nowMs, expiresAtMs: ms(nowMs + ttlMs) }).changes;
   }
 
-  release(owner: string): number {
-    return this.statements.release.run(owner).changes;
+  /** Releases `owner`'s leases, but those of `keepIds`. */
+  release(owner: string, keepIds: number[] = []): number {
+    return this.statements.release.run(owner, JSON.stringify(keepIds)).changes;
   }
 
   reclaimExpired(nowMs: number): number {

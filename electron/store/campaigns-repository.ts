@@ -16,6 +16,9 @@ export interface CampaignRecord {
   armedAtMs: number | null;
   endedAtMs: number | null;
   summary: unknown;
+  /** Why arming or the run failed, in words. */
+  errorMessage: string | null;
+  specHash: string | null;
   createdAtMs: number;
   updatedAtMs: number;
 }
@@ -34,6 +37,8 @@ interface CampaignRow {
   armed_at_ms: number | null;
   ended_at_ms: number | null;
   summary_json: string | null;
+  error_message: string | null;
+  spec_hash: string | null;
   created_at_ms: number;
   updated_at_ms: number;
 }
@@ -52,6 +57,8 @@ const toRecord = (row: CampaignRow): CampaignRecord => ({
   armedAtMs: row.armed_at_ms,
   endedAtMs: row.ended_at_ms,
   summary: row.summary_json === null ? null : (JSON.parse(row.summary_json) as unknown),
+  errorMessage: row.error_message,
+  specHash: row.spec_hash,
   createdAtMs: row.created_at_ms,
   updatedAtMs: row.updated_at_ms,
 });
@@ -65,6 +72,7 @@ export interface NewCampaign {
   timeZone: string;
   spec: unknown;
   scheduleId?: number | null;
+  specHash?: string | null;
 }
 
 export class CampaignsRepository {
@@ -75,20 +83,28 @@ export class CampaignsRepository {
   private readonly finishStatement;
   private readonly armedStatement;
   private readonly byStateStatement;
+  private readonly errorStatement;
+  private readonly bySpecHashStatement;
 
   constructor(private readonly db: Database.Database) {
     this.insertStatement = db.prepare(`
       INSERT INTO campaigns (id, target_id, name, item_id, open_at_server_ms, time_zone, spec_json, schedule_id,
-        created_at_ms, updated_at_ms)
-      VALUES (@id, @targetId, @name, @itemId, @openAtServerMs, @timeZone, @specJson, @scheduleId, @nowMs, @nowMs)`);
+        spec_hash, created_at_ms, updated_at_ms)
+      VALUES (@id, @targetId, @name, @itemId, @openAtServerMs, @timeZone, @specJson, @scheduleId, @specHash, @nowMs,
+        @nowMs)`);
     this.getStatement = db.prepare('SELECT * FROM campaigns WHERE id = ?');
     this.listStatement = db.prepare('SELECT * FROM campaigns ORDER BY open_at_server_ms DESC LIMIT ? OFFSET ?');
     this.setStateStatement = db.prepare('UPDATE campaigns SET state = ?, updated_at_ms = ? WHERE id = ?');
     this.finishStatement = db.prepare(`UPDATE campaigns SET state = @state, summary_json = @summaryJson,
+        error_message = coalesce(@error, error_message),
         observed_open_at_server_ms = coalesce(@observedOpenAtServerMs, observed_open_at_server_ms),
         ended_at_ms = @nowMs, updated_at_ms = @nowMs WHERE id = @id`);
     this.armedStatement = db.prepare(
       "UPDATE campaigns SET state = 'armed', armed_at_ms = @nowMs, updated_at_ms = @nowMs WHERE id = @id",
+    );
+    this.errorStatement = db.prepare('UPDATE campaigns SET error_message = ?, updated_at_ms = ? WHERE id = ?');
+    this.bySpecHashStatement = db.prepare(
+      'SELECT * FROM campaigns WHERE spec_hash = ? ORDER BY created_at_ms DESC, rowid DESC LIMIT 1',
     );
     this.byStateStatement = db.prepare(
       'SELECT * FROM campaigns WHERE state IN (SELECT value FROM json_each(?)) ORDER BY open_at_server_ms',
@@ -100,6 +116,7 @@ export class CampaignsRepository {
       ...campaign,
       specJson: JSON.stringify(campaign.spec),
       scheduleId: campaign.scheduleId ?? null,
+      specHash: campaign.specHash ?? null,
       nowMs: Math.round(nowMs),
     });
   }
@@ -136,6 +153,7 @@ export class CampaignsRepository {
     summary: unknown,
     observedOpenAtServerMs: number | null,
     nowMs: number,
+    error: string | null = null,
   ): void {
     this.finishStatement.run({
       id,
@@ -143,7 +161,18 @@ export class CampaignsRepository {
       summaryJson: JSON.stringify(summary),
       observedOpenAtServerMs,
       nowMs: Math.round(nowMs),
+      error,
     });
+  }
+
+  setError(id: string, message: string, nowMs: number): void {
+    this.errorStatement.run(message, Math.round(nowMs), id);
+  }
+
+  /** The latest campaign made from the same campaign file (same spec hash). */
+  latestBySpecHash(specHash: string): CampaignRecord | null {
+    const row = this.bySpecHashStatement.get(specHash) as CampaignRow | undefined;
+    return row ? toRecord(row) : null;
   }
 
   inStates(states: CampaignState[]): CampaignRecord[] {

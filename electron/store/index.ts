@@ -23,3 +23,17 @@ export {
   type NewSchedule,
 } from './schedules-repository';
 export { NotifiersRepository, type NotifierRecord } from './notifiers-repository';
+export {
+  IntentsRepository,
+  INTENT_STATES,
+  OPEN_INTENT_STATES,
+  type IntentState,
+  type IntentRecord,
+  type IntentMark,
+  type IntentCounts,
+  type NewIntent,
+  type LedgerBooking,
+} from './intents-repository';
+export { createRecordWriter, type RecordWriter } from './record-writer';
+export { storageFaultCode, type StorageFault } from './storage-fault';
+export { requireFreeSpace, freeBytes, DEFAULT_MIN_FREE_BYTES } from './free-space';

@@ -44,7 +44,7 @@ export function profileProblems(profile: TargetProfile): SemanticProblem[] {
   checkRequest(profile.auth.health, ['auth', 'health'], problems);
   checkRequest(profile.captcha?.fetch, ['captcha', 'fetch'], problems);
   checkRequest(profile.book.request, ['book', 'request'], problems);
-  checkRequest(profile.orderStatus.request, ['orderStatus', 'request'], problems);
+  checkRequest(profile.orderStatus?.request, ['orderStatus', 'request'], problems);
   for (const name of unknownVariables(profile.auth.header.value)) {
     problems.push({ path: ['auth', 'header', 'value'], message: `unknown template variable {{${name}}}` });
   }
@@ -66,8 +66,10 @@ export function profileProblems(profile: TargetProfile): SemanticProblem[] {
     for (const [key, expression] of Object.entries(matcher.extract))
       checkExpression(expression, ['outcomes', index, 'extract', key], problems);
   });
-  if (profile.orderStatus.found.when)
-    checkExpression(profile.orderStatus.found.when, ['orderStatus', 'found', 'when'], problems);
+  for (const answer of ['found', 'notFound'] as const) {
+    const when = profile.orderStatus?.[answer].when;
+    if (when) checkExpression(when, ['orderStatus', answer, 'when'], problems);
+  }
   return problems;
 }
 

@@ -2,6 +2,7 @@
 // back is here — requests as templates, answers as JMESPath matchers — with the limits the operator may not exceed.
 import { z } from 'zod';
 import { OutcomeSchema } from '../ipc/contract';
+import { Burst, DurationMs, RatePerSec } from '../common/bounds';
 
 const Path = z.string().regex(/^\//, 'a path starting with /');
 const Jmes = z.string().min(1);
@@ -46,27 +47,34 @@ export const TargetProfileSchema = z
     endpoints: z.array(z.url({ protocol: /^https?$/ })).default([]),
     limits: z
       .object({
-        targetRatePerSec: z.number().positive(),
-        targetBurst: z.number().int().positive(),
-        accountRatePerSec: z.number().positive(),
-        accountBurst: z.number().int().positive(),
+        targetRatePerSec: RatePerSec,
+        targetBurst: Burst,
+        accountRatePerSec: RatePerSec,
+        accountBurst: Burst,
         concurrency: z.number().int().min(1).max(4096).default(256),
         timeoutMs: z.number().int().min(50).max(120_000).default(5_000),
+        bookingsPerAccount: z
+          .number()
+          .int()
+          .min(1)
+          .max(100)
+          .default(1)
+          .describe('how many bookings of one item an account may hold (a campaign may not ask for more)'),
       })
       .strict(),
     retry: z
       .object({
-        baseMs: z.number().int().min(1).default(50),
-        maxMs: z.number().int().min(1).default(2_000),
-        notOpenMs: z.number().int().min(1).default(20).describe('wait after an answer that the sale is not open yet'),
+        baseMs: DurationMs.default(50),
+        maxMs: DurationMs.default(2_000),
+        notOpenMs: DurationMs.default(20).describe('wait after an answer that the sale is not open yet'),
       })
       .strict()
       .default({ baseMs: 50, maxMs: 2_000, notOpenMs: 20 }),
     breaker: z
       .object({
-        failures: z.number().int().min(1).default(5),
-        windowMs: z.number().int().min(100).default(10_000),
-        openMs: z.number().int().min(10).default(2_000),
+        failures: z.number().int().min(1).max(10_000).default(5),
+        windowMs: z.number().int().min(100).max(3_600_000).default(10_000),
+        openMs: z.number().int().min(10).max(3_600_000).default(2_000),
       })
       .strict()
       .default({ failures: 5, windowMs: 10_000, openMs: 2_000 }),
@@ -119,15 +127,36 @@ export const TargetProfileSchema = z
       })
       .strict()
       .optional(),
-    book: z.object({ request: RequestTemplateSchema }).strict(),
+    book: z
+      .object({
+        request: RequestTemplateSchema,
+        idempotencyKeyHonoured: z
+          .boolean()
+          .default(false)
+          .describe(
+            'does the target answer a repeated {{attempt.key}} with its first result instead of booking again? ' +
+              'Then a retry after a lost answer is safe; else the order lookup settles it first',
+          ),
+      })
+      .strict(),
     outcomes: z
       .array(MatcherSchema)
       .min(1)
       .describe('first match wins; a network failure without a matcher is retryable'),
     orderStatus: z
-      .object({ request: RequestTemplateSchema, found: MatcherSchema.omit({ outcome: true, network: true }) })
+      .object({
+        request: RequestTemplateSchema,
+        found: MatcherSchema.omit({ outcome: true, network: true }),
+        notFound: MatcherSchema.omit({ outcome: true, network: true })
+          .default({ status: 404, extract: {} })
+          .describe('the answer that says no booking exists (any other answer settles nothing)'),
+      })
       .strict()
-      .describe('how to ask whether a booking exists, for reconciliation after a crash'),
+      .optional()
+      .describe(
+        'how to ask whether a booking exists: settles lost answers and reconciles after a crash. Without it an ' +
+          'account whose answer was lost stops (unless the key is honoured) and its result stays unknown',
+      ),
   })
   .strict()
   .refine((profile) => profile.builtin || profile.endpoints.length > 0, {

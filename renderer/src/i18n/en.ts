@@ -133,6 +133,15 @@ export const en = {
   'campaign.arm': 'Arm',
   'campaign.cancel': 'Cancel campaign',
   'campaign.attribution': 'Attribution',
+  'campaign.failedBecause': 'Failed: {reason}',
+  'campaign.unknownResults':
+    '{count} result(s) unknown: their answers were lost or the run was interrupted. Ask the target before booking these accounts again.',
+  'campaign.reconcile': 'Ask the target (reconcile)',
+  'campaign.reconciled': 'Reconciled: {found} booking(s) found, {notFound} not booked, {unknown} still unknown',
+  'feedback.storageFault': 'The record cannot be written ({code})',
+  'feedback.storageFaultBody':
+    '{message}. {pending} write(s) wait in memory and go through once the disk takes them; no new account starts firing meanwhile.',
+  'feedback.storageBack': 'The record is being written again',
   'campaign.shortcuts': 'Alt+A arms, Alt+X cancels',
   'campaign.countdown': 'Until the open instant (server time)',
   'campaign.serverNow': 'Server time now: {time} {zone}',

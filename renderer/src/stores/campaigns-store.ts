@@ -1,7 +1,7 @@
 // Campaigns as the console sees them: the list, the one open in detail with its accounts, and a live timeline model
 // per campaign fed by the coalesced `attempt/recorded` events (and, when a campaign is opened, its stored attempts).
 import { create } from 'zustand';
-import type { CallInput, CampaignViewWire, CallOutput } from '../../../electron/ipc/contract';
+import type { CallInput, CampaignViewWire, CallOutput, ReconcileReportWire } from '../../../electron/ipc/contract';
 import { api } from '../api';
 import { TimelineModel } from '../components/timeline/timeline-model';
 import { currentOffsetMs } from './clock-store';
@@ -22,6 +22,10 @@ interface CampaignsState {
   update(id: string, spec: CallInput<'campaigns/create'>): Promise<CampaignViewWire>;
   arm(id: string): Promise<void>;
   cancel(id: string): Promise<void>;
+  /** Asks the target about the campaign's unknown results; the report says what it learnt. */
+  reconcile(id: string): Promise<ReconcileReportWire | null>;
+  /** The last reconciliation's report, for the campaign it was about. */
+  reconciled: ReconcileReportWire | null;
   rehearse(): Promise<CampaignViewWire>;
 }
 
@@ -122,6 +126,15 @@ export const useCampaignsStore = create<CampaignsState>()((set, get) => {
     },
     arm: (id) => act(() => api.invoke('campaigns/arm', { id })),
     cancel: (id) => act(() => api.invoke('campaigns/cancel', { id })),
+    reconciled: null,
+    async reconcile(id) {
+      let report: ReconcileReportWire | null = null;
+      await act(async () => {
+        report = await api.invoke('campaigns/reconcile', { id });
+      });
+      set({ reconciled: report });
+      return report;
+    },
     async rehearse() {
       let campaign: CampaignViewWire | null = null;
       await act(async () => {

@@ -30,13 +30,16 @@ describe('never twice', () => {
     sim.setFaults('all', { dropResponseRate: 1 });
     const summary = await done;
     expect(summary?.successes).toBe(0);
+    expect(summary?.intents).toEqual({ booked: 0, notBooked: 0, unknown: 3 }); // said, not hidden as "not booked"
     expect(sim.service.inventory.allOrders()).toHaveLength(3); // each account booked exactly once (its retries replayed)
     // The process "crashed" mid-campaign: the row still says firing. At the next start, reconciliation runs.
     fixture.app.store.db.prepare("UPDATE campaigns SET state = 'firing' WHERE id = ?").run(campaign.id);
     sim.setFaults('all', { dropResponseRate: 0 });
     const booksBefore = sim.arrivals().filter((a) => a.route.endsWith('/book')).length;
     const reconciled = await fixture.app.engine.reconcileInterrupted();
-    expect(reconciled).toEqual([{ campaignId: campaign.id, found: 3, checked: 3 }]);
+    expect(reconciled).toEqual([
+      { campaignId: campaign.id, checked: 3, found: 3, notFound: 0, unknown: 0, error: null },
+    ]);
     expect(fixture.app.engine.get(campaign.id).state).toBe('interrupted');
     const successes = fixture.app.attempts.page(campaign.id, 1000, 0).filter((a) => a.outcome === 'success');
     expect(successes.map((a) => a.errorCode)).toEqual(['RECONCILED', 'RECONCILED', 'RECONCILED']);

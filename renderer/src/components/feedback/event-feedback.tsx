@@ -1,6 +1,6 @@
 // What the operator hears about without looking: a toast (and a desktop notification, with an optional sound) on a
 // campaign's first success and at its end; notifier deliveries that failed; schedule runs missed or skipped; and
-// desktop notifications the main side asks for (`notification/desktop`).
+// desktop notifications the main side asks for (`notification/desktop`); the record failing to reach the disk.
 import { useEffect } from 'react';
 import { App } from 'antd';
 import { api } from '../../api';
@@ -58,6 +58,22 @@ export function EventFeedback() {
           notification.info({ title, key: `end-${event.campaignId}`, placement: 'bottomRight' });
           desktopNotify(title, '', sound());
         }
+      }),
+      api.on('app/storage', (events) => {
+        const event = events[events.length - 1]!;
+        if (event.ok) {
+          notification.success({ title: t('feedback.storageBack'), key: 'storage', placement: 'bottomRight' });
+          return;
+        }
+        const title = t('feedback.storageFault', { code: event.code ?? '' });
+        notification.error({
+          title,
+          description: t('feedback.storageFaultBody', { message: event.message ?? '', pending: event.pending }),
+          key: 'storage',
+          duration: 0,
+          placement: 'bottomRight',
+        });
+        desktopNotify(title, event.message ?? '', sound());
       }),
       api.on('notification/desktop', (events) => {
         for (const event of events) desktopNotify(event.title, event.text, event.sound);

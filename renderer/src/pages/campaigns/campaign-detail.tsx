@@ -20,6 +20,8 @@ export function CampaignDetail({ id, onEdit }: { id: string; onEdit: () => void 
   const select = useCampaignsStore((state) => state.select);
   const arm = useCampaignsStore((state) => state.arm);
   const cancel = useCampaignsStore((state) => state.cancel);
+  const reconcile = useCampaignsStore((state) => state.reconcile);
+  const reconciled = useCampaignsStore((state) => state.reconciled);
   const busy = useCampaignsStore((state) => state.busy);
   const error = useCampaignsStore((state) => state.error);
   const boundMs = useClockStore((state) => state.status?.current?.boundMs ?? 0);
@@ -29,6 +31,9 @@ export function CampaignDetail({ id, onEdit }: { id: string; onEdit: () => void 
   const usernames = useMemo(() => new Map(accounts.map((a) => [a.accountId, a.username])), [accounts]);
   const canArm = campaign?.state === 'draft';
   const canCancel = campaign?.state === 'armed' || campaign?.state === 'firing';
+  const openResults = campaign
+    ? campaign.intents.unknown + (canCancel ? 0 : campaign.intents.prepared + campaign.intents.sent)
+    : 0;
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent): void => {
@@ -101,6 +106,45 @@ export function CampaignDetail({ id, onEdit }: { id: string; onEdit: () => void 
             <Typography.Text type="secondary">{t('campaign.shortcuts')}</Typography.Text>
           </Space>
           <FireSummary summary={campaign.summary} />
+          {campaign.errorMessage && (
+            <Alert
+              type="error"
+              showIcon
+              data-testid="campaign-error"
+              title={t('campaign.failedBecause', { reason: campaign.errorMessage })}
+            />
+          )}
+          {openResults > 0 && (
+            <Alert
+              type="warning"
+              showIcon
+              data-testid="campaign-unknown"
+              title={t('campaign.unknownResults', { count: openResults })}
+              action={
+                <Button
+                  size="small"
+                  data-testid="campaign-reconcile"
+                  loading={busy}
+                  onClick={() => void reconcile(campaign.id).catch(() => undefined)}
+                >
+                  {t('campaign.reconcile')}
+                </Button>
+              }
+            />
+          )}
+          {reconciled?.campaignId === campaign.id && (
+            <Alert
+              type={reconciled.unknown > 0 ? 'warning' : 'success'}
+              showIcon
+              data-testid="campaign-reconciled"
+              title={t('campaign.reconciled', {
+                found: reconciled.found,
+                notFound: reconciled.notFound,
+                unknown: reconciled.unknown,
+              })}
+              description={reconciled.error ?? undefined}
+            />
+          )}
           {error && <Alert type="error" showIcon title={error} />}
         </Space>
       </Card>
