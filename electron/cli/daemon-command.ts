@@ -34,8 +34,9 @@ export function registerDaemonCommand(program: Command): void {
       app.bus.on('campaign/state', (event) => log.info(event, `campaign ${event.state}`));
       app.health.start();
       app.captcha.start().catch((error: Error) => log.warn({ error: error.message }, 'captcha reader not available'));
-      for (const result of await app.engine.reconcileInterrupted())
-        log.info(result, 'reconciled an interrupted campaign');
+      app.engine.keepReconciling(60_000, (report) =>
+        (report.unknown > 0 ? log.warn : log.info).call(log, report, 'reconciled a campaign'),
+      );
       const missed = app.scheduler.start();
       const schedules = app.scheduler.list();
       log.info(

@@ -80,7 +80,7 @@ export function registerRunCommand(program: Command): void {
       const spec = loadCampaign(file);
       const app = await openApp({ dataDir: dataDirFrom(command.optsWithGlobals<GlobalOptions>()) });
       const say = (line: string): void => {
-        if (!flags.json) process.stderr.write(`${line}\n`);
+        process.stderr.write(`${line}\n`); // progress on stderr; --json keeps stdout for the summary
       };
       try {
         if (flags.target) {

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { openApp } from './open-app';
+import { describeReconcile } from './run-command';
 import { startConsoleServer } from '../ipc/ws-transport';
 import { csvDownloads } from '../reports/download';
 import { dataDirFrom, type GlobalOptions } from './global-options';
@@ -31,11 +32,9 @@ export function registerServeCommand(program: Command): void {
       });
       app.health.start();
       app.captcha.start().catch((error: Error) => console.error(`captcha reader not available: ${error.message}`));
-      // Campaigns a crash left running are marked interrupted and their bookings looked up, not repeated.
-      void app.engine.reconcileInterrupted().then((results) => {
-        for (const result of results)
-          console.log(`reconciled interrupted campaign ${result.campaignId}: ${result.found} booking(s) found`);
-      });
+      // Campaigns a crash left running are marked interrupted and their bookings looked up, not repeated; what the
+      // target could not tell yet is asked about again every minute.
+      app.engine.keepReconciling(60_000, (report) => console.log(describeReconcile(report)));
       for (const run of app.scheduler.start())
         console.log(`schedule ${run.scheduleId}: ${run.state} run at ${new Date(run.runAtMs).toISOString()}`);
       const server = await startConsoleServer({

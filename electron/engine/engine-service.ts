@@ -57,6 +57,8 @@ export class EngineService {
   readonly recorder: AttemptRecorder;
   /** Reconciliations in progress, by campaign: a second call waits for the first. */
   private readonly reconciling = new Map<string, Promise<ReconcileReport>>();
+  private reconcileTimer: NodeJS.Timeout | null = null;
+  private closed = false;
 
   constructor(private readonly deps: EngineDeps) {
     this.recorder = new AttemptRecorder(deps.writeRecord, deps.bus, deps.clock);
@@ -372,6 +374,24 @@ export class EngineService {
     return reports;
   }
 
+  /**
+   * For the long-running hosts (desktop, serve, daemon): reconciles at once, then every `everyMs` while any result is
+   * still open, so a target that was unreachable at start is asked again. Never throws from its timer.
+   */
+  keepReconciling(everyMs: number, onReport: (report: ReconcileReport) => void = () => undefined): void {
+    const tick = async (): Promise<void> => {
+      try {
+        for (const report of await this.reconcileInterrupted()) onReport(report);
+      } catch (error) {
+        onReport({ campaignId: '', checked: 0, found: 0, notFound: 0, unknown: 0, error: (error as Error).message });
+      }
+      if (this.closed) return;
+      this.reconcileTimer = setTimeout(() => void tick(), everyMs);
+      this.reconcileTimer.unref();
+    };
+    void tick();
+  }
+
   /** Reconciles one campaign that is not running (`tminus reconcile --campaign ID`, the console). */
   async reconcile(id: string): Promise<ReconcileReport> {
     const campaign = this.get(id);
@@ -412,6 +432,8 @@ export class EngineService {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
+    if (this.reconcileTimer) clearTimeout(this.reconcileTimer);
     for (const [id] of this.runners) await this.cancel(id);
     await Promise.all(this.reconciling.values());
     this.recorder.flush();

@@ -66,7 +66,7 @@ void app.whenReady().then(() => {
   });
   tminus.health.start();
   tminus.captcha.start().catch((error: Error) => console.error(`captcha reader not available: ${error.message}`));
-  void tminus.engine.reconcileInterrupted();
+  tminus.engine.keepReconciling(60_000);
   tminus.scheduler.start();
   bindIpcMain(ipcMain, tminus.router, tminus.bus, isOwnPage);
   createWindow();
