@@ -2,6 +2,7 @@
 // is it on the target's server?" with an offset, a drift and a bound that grows with the estimate's age.
 import type { EventBus } from '../ipc/event-bus';
 import type { ClockSamplesRepository } from '../store';
+import { storageFaultCode } from '../store/storage-fault';
 import type { LocalClock } from './local-clock';
 import { filterBurst, type BurstEstimate } from './burst-filter';
 import { marzullo } from './marzullo';
@@ -131,7 +132,7 @@ export class ClockService {
       });
     }
     for (const row of rows) {
-      this.options.samples?.insert({
+      this.keepSample({
         source: row.source,
         kind: row.kind as 'ntp' | 'http-field' | 'http-date' | 'combined',
         campaignId,
@@ -149,6 +150,15 @@ export class ClockService {
         delayMs: row.delayMs,
         atMs: row.atMs,
       });
+    }
+  }
+
+  /** Samples are history for the console: a disk that cannot take one now costs the chart a point, not the sync. */
+  private keepSample(sample: Parameters<ClockSamplesRepository['insert']>[0]): void {
+    try {
+      this.options.samples?.insert(sample);
+    } catch (error) {
+      if (storageFaultCode(error) === null) throw error;
     }
   }
 

@@ -40,7 +40,7 @@ export class AttemptRecorder {
   ) {
     this.maxBatch = options.maxBatch ?? 500;
     this.maxDelayMs = options.maxDelayMs ?? 50;
-    this.maxRetryMs = options.maxRetryMs ?? 5_000;
+    this.maxRetryMs = options.maxRetryMs ?? 2_000;
   }
 
   /** Records an answered attempt with the marks it proves; `durable` writes now (a success). */

@@ -301,7 +301,7 @@ export class CampaignRunner {
       await this.attempt(run, at, prepared);
     });
     await Promise.all(shots);
-    while (!this.stopped(run)) {
+    while (!this.stopped(run) && !(this.storageFault && !run.sent)) {
       const slot = reserveAll([this.targetLimiter, run.limiter], this.deps.clock.nowMs());
       await sleep(slot - this.deps.clock.nowMs(), this.stop.signal);
       if (this.stopped(run)) break;

@@ -1,6 +1,6 @@
 // A whole Tminus (real SQLite file, real simulator on loopback) for engine tests: start a scenario, import its
 // accounts, run campaigns.
-import { createApp, type App } from '../../electron/app';
+import { createApp, type App, type AppOptions } from '../../electron/app';
 import { scenarioFromObject, type ScenarioInput } from '../../electron/sim';
 import type { CampaignSpecInput, RunSummary } from '../../electron/engine';
 import { makeTempDir } from './temp-dir';
@@ -15,9 +15,9 @@ export interface EngineFixture {
   close(): Promise<void>;
 }
 
-export function createEngineFixture(): EngineFixture {
+export function createEngineFixture(options: Partial<AppOptions> = {}): EngineFixture {
   const temp = makeTempDir();
-  const app = createApp({ dataDir: temp.dir, debugCaptchaAnswers: true });
+  const app = createApp({ dataDir: temp.dir, debugCaptchaAnswers: true, ...options });
   return {
     app,
     async start(scenario, accounts, targetId = 'simulator') {
