@@ -46,12 +46,20 @@ export function registerClockCommand(program: Command): void {
     .option('--field <expr>', 'JMESPath to epoch milliseconds in the JSON body of --http')
     .option('--date-header', "use --http's Date header (default when --field is absent)")
     .option('--samples <n>', 'samples per burst', parsePositiveInt, 8)
+    .option(
+      '--max-offset-ms <ms>',
+      'sanity limit: a source further than this from the local clock is not believed',
+      parsePositiveInt,
+      86_400_000,
+    )
     .option('--json', 'print the report as JSON')
-    .action(async (flags: ProbeFlags) => {
+    .action(async (flags: ProbeFlags & { maxOffsetMs: number }) => {
       const sources = sourcesFromFlags(flags);
       const service = new ClockService({ clock: systemLocalClock });
       if (!flags.json) process.stderr.write(`probing ${sources.length} source(s), ${flags.samples} samples each…\n`);
-      const report = reportToWire(await service.probe(sources, { samples: flags.samples }));
+      const report = reportToWire(
+        await service.probe(sources, { samples: flags.samples, maxOffsetMs: flags.maxOffsetMs }),
+      );
       if (flags.json) {
         console.log(JSON.stringify(report, null, 2));
       } else {

@@ -59,6 +59,7 @@ function recordLines(summary: RunSummary): string[] {
       `  storage         ${summary.storageFault.code}: ${summary.storageFault.message} (record kept in memory)`,
     );
   if (summary.error) lines.push(`  error           ${summary.error}`);
+  for (const warning of summary.warnings) lines.push(`  warning         ${warning}`);
   return lines;
 }
 

@@ -7,7 +7,14 @@ import type { LocalClock } from './local-clock';
 import { filterBurst, type BurstEstimate } from './burst-filter';
 import { marzullo } from './marzullo';
 import { DRIFT_TOLERANCE_PPM, DriftTracker } from './drift-tracker';
-import { assertSources, sourceId, takeBurst, type BurstOptions, type TimeSourceSpec } from './time-sources';
+import {
+  assertSources,
+  DEFAULT_MAX_OFFSET_MS,
+  sourceId,
+  takeBurst,
+  type BurstOptions,
+  type TimeSourceSpec,
+} from './time-sources';
 import { TminusError } from '../errors';
 import type { ClockReportWire } from '../ipc/contract';
 
@@ -34,7 +41,12 @@ export interface ClockServiceOptions {
   burst?: Partial<BurstOptions>;
 }
 
-const DEFAULT_BURST: BurstOptions = { samples: 8, timeoutMs: 2_000, dateProbes: 12 };
+const DEFAULT_BURST: BurstOptions = {
+  samples: 8,
+  timeoutMs: 2_000,
+  dateProbes: 12,
+  maxOffsetMs: DEFAULT_MAX_OFFSET_MS,
+};
 
 export class ClockService {
   private readonly drift = new Map<string, DriftTracker>();

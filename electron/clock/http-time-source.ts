@@ -22,18 +22,21 @@ export function checkFieldExpression(expression: string): string | null {
   }
 }
 
-function readServerMs(value: unknown, url: string, expression: string): number {
-  if (typeof value === 'number' && Number.isFinite(value)) return value;
-  if (typeof value === 'string' && value.trim() !== '') {
+/** Epoch milliseconds a server may plausibly say: 2000-01-01 to 2200-01-01 (a stock count or seconds are not). */
+const PLAUSIBLE_EPOCH_MS = { from: Date.UTC(2000, 0, 1), to: Date.UTC(2200, 0, 1) };
+
+export function readServerMs(value: unknown, url: string, expression: string): number {
+  let ms = Number.NaN;
+  if (typeof value === 'number') ms = value;
+  else if (typeof value === 'string' && value.trim() !== '') {
     const numeric = Number(value);
-    if (Number.isFinite(numeric)) return numeric;
-    const parsed = Date.parse(value);
-    if (Number.isFinite(parsed)) return parsed;
+    ms = Number.isFinite(numeric) ? numeric : Date.parse(value);
   }
-  throw new TminusError(
-    'CLOCK_SOURCE_FAILED',
-    `${url}: '${expression}' gave ${JSON.stringify(value)}, not epoch milliseconds`,
-  );
+  if (Number.isFinite(ms) && ms >= PLAUSIBLE_EPOCH_MS.from && ms < PLAUSIBLE_EPOCH_MS.to) return ms;
+  const why = Number.isFinite(ms)
+    ? `${ms} is not a plausible instant in epoch milliseconds (2000 to 2200)`
+    : 'not epoch milliseconds or a date';
+  throw new TminusError('CLOCK_SOURCE_FAILED', `${url}: '${expression}' gave ${JSON.stringify(value)}: ${why}`);
 }
 
 export class HttpTimeSource {
@@ -83,8 +86,9 @@ export class HttpTimeSource {
     if (this.mode.kind === 'date') {
       await response.body.dump();
       const header = response.headers.date;
-      const serverMs = typeof header === 'string' ? Date.parse(header) : Number.NaN;
-      if (!Number.isFinite(serverMs)) throw new TminusError('CLOCK_SOURCE_FAILED', `${this.url}: no valid Date header`);
+      const parsed = typeof header === 'string' ? Date.parse(header) : Number.NaN;
+      if (!Number.isFinite(parsed)) throw new TminusError('CLOCK_SOURCE_FAILED', `${this.url}: no valid Date header`);
+      const serverMs = readServerMs(parsed, this.url, 'Date');
       return { ...stampedSample(t1Ms, t4Ms, serverMs, 1000), serverMs };
     }
     if (response.statusCode !== 200) {

@@ -33,11 +33,31 @@ export function parseNtpTarget(text: string): NtpTarget {
   return { host: match[1]!.replace(/^\[|\]$/g, ''), port };
 }
 
-const readTimestamp = (buffer: Buffer, offset: number): number =>
-  (buffer.readUInt32BE(offset) - NTP_UNIX_OFFSET_S) * 1000 + (buffer.readUInt32BE(offset + 4) / 2 ** 32) * 1000;
+const ERA_S = 2 ** 32;
+
+/**
+ * An NTP timestamp in epoch ms. Its 32-bit seconds wrap every 136 years (the first era ends in February 2036), so
+ * the era is the one that puts the stamp nearest our own clock (RFC 5905's rule): a server past 2036 is not read
+ * as 1900, nor one before it as 2172.
+ */
+export function readNtpTimestamp(buffer: Buffer, offset: number, nearMs: number): number {
+  const seconds = buffer.readUInt32BE(offset);
+  const fraction = (buffer.readUInt32BE(offset + 4) / 2 ** 32) * 1000;
+  const eraZeroMs = (seconds - NTP_UNIX_OFFSET_S) * 1000 + fraction;
+  const era = Math.round((nearMs - eraZeroMs) / (ERA_S * 1000));
+  return eraZeroMs + era * ERA_S * 1000;
+}
 
 const isZero = (buffer: Buffer, offset: number): boolean =>
   buffer.readUInt32BE(offset) === 0 && buffer.readUInt32BE(offset + 4) === 0;
+
+/** Checks the server's stamps against our own: the server cannot hold a request longer than the round trip. */
+export function ntpStampsProblem(t1Ms: number, t2Ms: number, t3Ms: number, t4Ms: number): string | null {
+  if (t3Ms < t2Ms) return `transmit stamp is ${(t2Ms - t3Ms).toFixed(3)} ms before the receive stamp`;
+  if (t3Ms - t2Ms > t4Ms - t1Ms)
+    return `the server says it held the request ${(t3Ms - t2Ms).toFixed(3)} ms, longer than the round trip (${(t4Ms - t1Ms).toFixed(3)} ms)`;
+  return null;
+}
 
 /** Checks a reply against the request it answers; returns the reason it is bad, or null. */
 export function ntpReplyProblem(reply: Buffer, request: Buffer): string | null {
@@ -85,15 +105,22 @@ export async function queryNtp(target: NtpTarget, clock: LocalClock, timeoutMs =
       timeoutMs,
     );
     socket.on('error', (error) => finish(new TminusError('CLOCK_SOURCE_FAILED', `${label}: ${error.message}`)));
-    socket.on('message', (reply) => {
+    socket.on('message', (reply, from) => {
       const t4Ms = clock.nowMs();
+      // A datagram from anywhere but the server asked is not its answer (spoofed, or a stray): ignored, not trusted.
+      if (from.address !== address || from.port !== target.port) return;
       const problem = ntpReplyProblem(reply, request);
       if (problem) {
         finish(new TminusError('CLOCK_SOURCE_FAILED', `${label}: bad reply: ${problem}`));
         return;
       }
-      const t2Ms = readTimestamp(reply, 32);
-      const t3Ms = readTimestamp(reply, 40);
+      const t2Ms = readNtpTimestamp(reply, 32, t4Ms);
+      const t3Ms = readNtpTimestamp(reply, 40, t4Ms);
+      const stamps = ntpStampsProblem(t1Ms, t2Ms, t3Ms, t4Ms);
+      if (stamps) {
+        finish(new TminusError('CLOCK_SOURCE_FAILED', `${label}: bad reply: ${stamps}`));
+        return;
+      }
       finish(null, {
         ...ntpSample(t1Ms, t2Ms, t3Ms, t4Ms),
         t2Ms,
@@ -107,7 +134,7 @@ export async function queryNtp(target: NtpTarget, clock: LocalClock, timeoutMs =
     });
     // Our transmit timestamp: T1 in NTP format, echoed back as the originate timestamp.
     const t1Ms = clock.nowMs();
-    request.writeUInt32BE(Math.floor(t1Ms / 1000) + NTP_UNIX_OFFSET_S, 40);
+    request.writeUInt32BE((Math.floor(t1Ms / 1000) + NTP_UNIX_OFFSET_S) % ERA_S, 40);
     request.writeUInt32BE(Math.floor(((t1Ms % 1000) / 1000) * 2 ** 32) >>> 0, 44);
     socket.send(request, target.port, address, (error) => {
       if (error) finish(new TminusError('CLOCK_SOURCE_FAILED', `${label}: ${error.message}`));

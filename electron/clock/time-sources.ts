@@ -27,6 +27,21 @@ export interface BurstOptions {
   timeoutMs: number;
   /** Probes allowed to find a Date header's second boundary. */
   dateProbes: number;
+  /** A sample further than this from our clock is not believed (a server's clock that far off is broken). */
+  maxOffsetMs?: number;
+}
+
+/** Default sanity limit: a day. A local clock off by more is reported as such, not corrected for. */
+export const DEFAULT_MAX_OFFSET_MS = 86_400_000;
+
+/** Why a sample is not to be believed, or null: its interval must be non-empty and inside the sanity limit. */
+export function sampleProblem(sample: OffsetSample, maxOffsetMs: number): string | null {
+  if (!(sample.lowMs <= sample.highMs))
+    return `the server's stamps contradict the round trip (offset interval [${sample.lowMs.toFixed(3)}, ${sample.highMs.toFixed(3)}] ms is empty)`;
+  const offsetMs = (sample.lowMs + sample.highMs) / 2;
+  if (Math.abs(offsetMs) > maxOffsetMs)
+    return `offset ${offsetMs.toFixed(0)} ms is beyond the sanity limit of ±${maxOffsetMs} ms`;
+  return null;
 }
 
 /** Takes one burst from a source: N back-to-back exchanges, or the Date boundary search. */
@@ -35,7 +50,14 @@ export async function takeBurst(
   clock: LocalClock,
   options: BurstOptions,
 ): Promise<OffsetSample[]> {
-  if (spec.kind === 'ntp') return collectSamples(options.samples, () => queryNtp(spec, clock, options.timeoutMs));
+  const sane = async (take: () => Promise<OffsetSample>): Promise<OffsetSample> => {
+    const sample = await take();
+    const problem = sampleProblem(sample, options.maxOffsetMs ?? DEFAULT_MAX_OFFSET_MS);
+    if (problem) throw new TminusError('CLOCK_SOURCE_FAILED', `${sourceId(spec)}: ${problem}`);
+    return sample;
+  };
+  if (spec.kind === 'ntp')
+    return collectSamples(options.samples, () => sane(() => queryNtp(spec, clock, options.timeoutMs)));
   const source = new HttpTimeSource(
     spec.url,
     spec.kind === 'http-date' ? { kind: 'date' } : { kind: 'field', expression: spec.field },
@@ -43,9 +65,13 @@ export async function takeBurst(
     options.timeoutMs,
   );
   try {
-    if (spec.kind === 'http-date') return await searchDateBoundary(source, clock, { maxProbes: options.dateProbes });
+    if (spec.kind === 'http-date') {
+      const samples = await searchDateBoundary(source, clock, { maxProbes: options.dateProbes });
+      for (const sample of samples) await sane(() => Promise.resolve(sample));
+      return samples;
+    }
     await source.sample().catch(() => undefined); // opens and warms the connection; its handshake would inflate the first delay
-    return await collectSamples(options.samples, () => source.sample());
+    return await collectSamples(options.samples, () => sane(() => source.sample()));
   } finally {
     await source.close();
   }

@@ -93,6 +93,8 @@ export class CampaignRunner {
   /** The target answers a repeated key with its first result: a retry after a lost answer settles it. */
   private readonly keyHonoured: boolean;
   leftOut: LeftOut = { alreadyBooked: 0, unsettled: 0 };
+  /** What the operator should know about this run (a far-off local clock), in words. */
+  readonly warnings: string[] = [];
   /** Set while the record cannot be written: no account that has not fired yet starts. */
   private storageFault: StorageFault | null = null;
   private readonly unwatchStorage: () => void;
@@ -144,6 +146,12 @@ export class CampaignRunner {
       const report = await deps.clockService.probe([source], { samples: 8, campaignId: deps.campaignId });
       if (!report.combined)
         throw new TminusError('CLOCK_SOURCE_FAILED', report.sources[0]?.error ?? 'the target time could not be read');
+      const offsetAtArm = report.combined.offsetMs;
+      if (Math.abs(offsetAtArm) >= 1_000)
+        this.warnings.push(
+          `this machine's clock is ${(Math.abs(offsetAtArm) / 1000).toFixed(1)} s ${offsetAtArm > 0 ? 'behind' : 'ahead of'} ` +
+            "the target's: every instant of the plan is on the target's clock",
+        );
       this.rttMs = report.sources[0]?.estimate?.medianDelayMs ?? 0;
       this.fastestRttMs = report.sources[0]?.estimate?.delayMs ?? this.rttMs;
 
@@ -273,7 +281,18 @@ export class CampaignRunner {
     // (the default) leaves at the instant, so that none arrives before it.
     const burstLead = burstLeadMs(this.burstCalibration, firing.length, deps.spec.strategy.burst);
     await Promise.all(firing.map((run) => this.runAccount(run, shotsAt, burstLead)));
-    return this.finish(this.abort.signal.aborted ? 'cancelled' : 'completed');
+    if (this.abort.signal.aborted) return this.finish('cancelled');
+    // A campaign that sent nothing did not happen: it fails, saying why, rather than "completing".
+    if (!this.runs.some((run) => run.sent)) return this.finish('failed', this.whyNothingWasSent());
+    return this.finish('completed');
+  }
+
+  private whyNothingWasSent(): string {
+    if (this.storageFault) return `no request was sent: the record could not be written (${this.storageFault.code})`;
+    if (this.runs.every((run) => run.tokens === null)) return 'no request was sent: no account could sign in';
+    if (this.deps.clock.nowMs() >= this.deadlineLocalMs)
+      return "no request was sent: the campaign's window had passed before its first shot";
+    return 'no request was sent: every account sat out';
   }
 
   private stopped(run: AccountRun): boolean {
@@ -566,6 +585,7 @@ export class CampaignRunner {
       leftOut: this.leftOut,
       storageFault: deps.recorder.fault ?? this.storageFault,
       error,
+      warnings: this.warnings,
     });
     const atMs = deps.clock.nowMs();
     deps.recorder.defer(() =>

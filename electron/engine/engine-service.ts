@@ -228,9 +228,14 @@ export class EngineService {
     // The wait to arm is re-read against the server's time at least every ten minutes, so a campaign days away
     // arms on time (a timer of more than 2³¹ ms would fire at once) and a clock estimate made meanwhile counts.
     const armAt = campaign.openAtServerMs - spec.armLeadMs;
-    const armed = new Promise<void>((resolve) => {
-      entry.timer = setLongTimeout(resolve, () => armAt - this.serverNowFor(profile));
-    });
+    // The wait is measured on the target's clock from the start: with the local clock 20 s behind, a wait measured
+    // locally would arm 20 s late (and fire past the sale).
+    const armed = this.ensureTargetEstimate(profile).then(
+      () =>
+        new Promise<void>((resolve) => {
+          entry.timer = setLongTimeout(resolve, () => armAt - this.serverNowFor(profile));
+        }),
+    );
     entry.done = armed
       .then(async () => {
         await runner.arm();
@@ -262,6 +267,15 @@ export class EngineService {
     const own = endpoint ? this.deps.clockService.current(now, [timeSourceFor(profile, endpoint)]) : null;
     if (own) return now + own.offsetMs;
     return this.serverNowGuess();
+  }
+
+  /** A short probe of the target's own time when there is no estimate of it yet; a failure leaves it to the arm. */
+  private async ensureTargetEstimate(profile: TargetProfile): Promise<void> {
+    const endpoint = this.endpointsOrNull(profile)?.[0];
+    if (!endpoint) return;
+    const source = timeSourceFor(profile, endpoint);
+    if (this.deps.clockService.current(undefined, [source])) return;
+    await this.deps.clockService.probe([source], { samples: 4 }).catch(() => undefined);
   }
 
   private endpointsOrNull(profile: TargetProfile): string[] | null {

@@ -42,6 +42,8 @@ export interface RunSummary {
   storageFault: { code: string; message: string } | null;
   /** Why the campaign failed, in words, or null. */
   error: string | null;
+  /** What the operator should know about the run (a local clock far off), in words. */
+  warnings: string[];
 }
 
 const quantile = (sorted: number[], q: number): number | null =>
@@ -62,6 +64,7 @@ export function summarise(input: {
   leftOut: { alreadyBooked: number; unsettled: number };
   storageFault: StorageFault | null;
   error: string | null;
+  warnings: string[];
 }): RunSummary {
   const byOutcome = input.attempts.outcomeCounts(input.campaignId);
   const successes = input.attempts.successes(input.campaignId);
@@ -93,5 +96,6 @@ export function summarise(input: {
     leftOut: input.leftOut,
     storageFault: input.storageFault && { code: input.storageFault.code, message: input.storageFault.message },
     error: input.error,
+    warnings: input.warnings,
   };
 }

@@ -173,3 +173,21 @@ describe('the record is the truth', () => {
     ).toThrow('accounts.bookingsPerAccount: 2 is more than the target allows (1 per account)');
   });
 });
+
+describe('a local clock far off', () => {
+  it('plans on the target time throughout when this machine is 20 s behind, and says so', async () => {
+    const behind = { nowMs: () => performance.timeOrigin + performance.now() - 20_000 };
+    fixture = createEngineFixture({ clock: behind });
+    await fixture.start({ items: [{ id: 'T1', name: 'T', stock: 5, opensAt: 'in 3s' }], accounts: { count: 3 } });
+    const sim = fixture.app.sim.current()!;
+    const summary = await fixture.run({ item: 'T1', accounts: { count: 3 } });
+    expect(summary.state).toBe('completed');
+    expect(summary.successes).toBe(3);
+    expect(summary.warnings.join('\n')).toMatch(/this machine's clock is 20\.0 s behind the target's/);
+    // From the server's side: the first booking request arrived at the open instant, not 20 s off it.
+    const openAt = sim.stats().items[0]!.openAtServerMs;
+    const firstBook = sim.arrivals().find((a) => a.route.endsWith('/book'))!;
+    expect(firstBook.serverMs - openAt).toBeGreaterThanOrEqual(-5);
+    expect(firstBook.serverMs - openAt).toBeLessThan(100);
+  });
+});

@@ -77,11 +77,12 @@ describe('storage faults', () => {
       accounts: { count: 4 },
       limits: { maxDurationMs: 1_500 },
     });
-    // Armed (accounts signed in, intents written), then the first re-sync of the clock: from there on every write is
-    // refused, the 'firing' state's among them — the recorder announces the fault and the first shots stay home.
+    // The clock is probed to plan the arm, again while arming, then re-synced once armed (accounts signed in,
+    // intents written): from that re-sync on every write is refused, the 'firing' state's among them — the recorder
+    // announces the fault and the first shots stay home.
     let combined = 0;
     f.app.bus.on('clock/sample', (event) => {
-      if (event.source === 'combined' && ++combined === 2) refuseWrites(f, true);
+      if (event.source === 'combined' && ++combined === 3) refuseWrites(f, true);
     });
     const { done } = f.app.engine.arm(campaign.id);
     const summary = (await done)!;
@@ -90,14 +91,16 @@ describe('storage faults', () => {
     expect(summary.intents).toEqual({ booked: 0, notBooked: 4, unknown: 0 });
     refuseWrites(f, false);
     while (f.app.engine.recorder.pending > 0) await sleep(50);
-    expect(f.app.engine.get(campaign.id).state).toBe('completed');
+    expect(f.app.engine.get(campaign.id)).toMatchObject({
+      state: 'failed', // it sent nothing: it did not happen
+      errorMessage: 'no request was sent: the record could not be written (SQLITE_READONLY)',
+    });
     expect(f.app.intents.counts(campaign.id)).toMatchObject({ notBooked: 4 });
   });
 
   it('refuses to arm when the disk has less room than the margin, and keeps the reason with the campaign', async () => {
     fixture = createEngineFixture({ minFreeBytes: Number.MAX_SAFE_INTEGER });
     await fixture.start({ items: [{ id: 'T1', name: 'T', stock: 1, opensAt: 'in 5s' }], accounts: { count: 1 } });
-    const before = fixture.app.sim.current()!.arrivals().length;
     const campaign = fixture.app.engine.create({
       name: 'no room',
       target: 'simulator',
@@ -110,7 +113,9 @@ describe('storage faults', () => {
       state: 'failed',
       errorMessage: expect.stringMatching(/a campaign needs at least/),
     });
-    expect(fixture.app.sim.current()!.arrivals().length).toBe(before); // nothing was sent
+    // Only the clock was asked (to plan the arm): no sign-in, no booking.
+    const routes = new Set(fixture.app.sim.current()!.arrivals().map((a) => a.route));
+    expect([...routes]).toEqual(['GET /api/time']);
     expect(fixture.app.accounts.list('simulator').every((a) => a.leaseOwner === null)).toBe(true);
   });
 });
