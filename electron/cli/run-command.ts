@@ -1,5 +1,6 @@
 // `tminus run CAMPAIGN.yaml`: a campaign headless, start to end, with a summary. When the campaign targets the
 // built-in simulator, `run` starts it (with the campaign's scenario) and signs its accounts in.
+import { readDocumentFile } from '../common/document-file';
 import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { openApp } from './open-app';
@@ -14,15 +15,7 @@ import { dataDirFrom, type GlobalOptions } from './global-options';
 import { join } from 'node:path';
 
 function loadCampaign(file: string): CampaignSpec {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new TminusError(
-      'CAMPAIGN_INVALID',
-      `cannot read campaign ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-    );
-  }
+  const text = readDocumentFile(file, 'CAMPAIGN_INVALID', 'campaign');
   const result = parseValidatedDocument(text, CampaignSpecSchema);
   if (!result.ok)
     throw new TminusError('CAMPAIGN_INVALID', `${file} is not a valid campaign:\n${describeProblems(result.problems)}`);
@@ -96,7 +89,7 @@ export function registerRunCommand(program: Command): void {
             {
               id: profile.id,
               name: profile.name,
-              profileText: readFileSync(flags.target, 'utf8'),
+              profileText: readDocumentFile(flags.target, 'PROFILE_INVALID', 'profile'),
               profileFormat: 'yaml',
               builtin: profile.builtin,
             },

@@ -1,6 +1,6 @@
 // `tminus schedule add|list|remove`: recurring campaigns. The schedules run inside `tminus daemon`, `tminus serve`
 // and the desktop app; these commands only edit them.
-import { readFileSync } from 'node:fs';
+import { readDocumentFile } from '../common/document-file';
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import type { App } from '../app';
@@ -11,15 +11,7 @@ import { parseDurationMs, parsePositiveInt } from './parse';
 import { formatInZone } from '../reports/iso-instant';
 
 function readTemplate(file: string): Record<string, unknown> {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new TminusError(
-      'SCHEDULE_INVALID',
-      `cannot read campaign ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-    );
-  }
+  const text = readDocumentFile(file, 'SCHEDULE_INVALID', 'campaign');
   let document: unknown;
   try {
     document = parseYaml(text);

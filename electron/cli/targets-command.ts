@@ -1,9 +1,9 @@
 // `tminus targets validate FILE`, `tminus targets schema`: check a profile; print the profile JSON Schema.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readDocumentFile } from '../common/document-file';
+import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { validateProfile } from '../targets';
 import { profileJsonSchema } from '../targets/profile-json-schema';
-import { TminusError } from '../errors';
 
 export function registerTargetsCommand(program: Command): void {
   const targets = program.command('targets').description('target profiles');
@@ -11,15 +11,7 @@ export function registerTargetsCommand(program: Command): void {
     .command('validate <file>')
     .description('check a target profile; every problem with its path and line')
     .action((file: string) => {
-      let text: string;
-      try {
-        text = readFileSync(file, 'utf8');
-      } catch (error) {
-        throw new TminusError(
-          'PROFILE_INVALID',
-          `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-        );
-      }
+      const text = readDocumentFile(file, 'PROFILE_INVALID', 'profile');
       const result = validateProfile(text);
       if (result.ok) {
         console.log(`${file}: valid profile '${result.profile.id}' (${result.profile.name})`);

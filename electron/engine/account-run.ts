@@ -6,6 +6,7 @@ import type { RateLimiter } from './rate-limiter';
 import type { TemplateContext } from '../targets';
 import type { ArmedConnection } from './armed-connection';
 import type { Endpoint } from './endpoint-pool';
+import { MAX_TIMER_MS } from '../common/long-timer';
 
 export interface AccountRun {
   account: AccountView;
@@ -31,10 +32,14 @@ export interface AccountRun {
   unknown: boolean;
 }
 
-/** Waits `ms`, or less if `signal` aborts first. */
+/**
+ * Waits `ms`, or less if `signal` aborts first. A wait past what a timer holds (a Retry-After of years) is held at
+ * the timer's limit — 24 days, longer than any campaign — never fired at once as Node would.
+ */
 export const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
   new Promise((resolve) => {
-    if (ms <= 0 || signal.aborted) return resolve();
+    if (!(ms > 0) || signal.aborted) return resolve();
+    ms = Math.min(ms, MAX_TIMER_MS);
     const done = (): void => {
       clearTimeout(timer);
       signal.removeEventListener('abort', done);

@@ -1,18 +1,18 @@
 // A campaign as the operator writes it (YAML for `tminus run`, the form in the console): which target and item,
 // when it opens on the server's clock, which accounts, which strategy, and limits no looser than the profile's.
 import { z } from 'zod';
-import { OpensAtSchema } from '../common/opens-at';
-import { RatePerSec } from '../common/bounds';
+import { CampaignOpensAtSchema } from '../common/opens-at';
+import { RatePerSec, TimeZoneName } from '../common/bounds';
 
 export const CampaignSpecSchema = z
   .object({
     name: z.string().min(1).max(200),
     target: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'a target id'),
     item: z.string().min(1).max(200),
-    opensAt: z
-      .union([OpensAtSchema, z.literal('item')])
-      .describe('on the server clock: epoch ms, ISO-8601, "in N s", or "item" (ask the built-in simulator)'),
-    timeZone: z.string().optional(),
+    opensAt: CampaignOpensAtSchema.describe(
+      'on the server clock: epoch ms, ISO-8601, "in N s", or "item" (ask the built-in simulator)',
+    ),
+    timeZone: TimeZoneName.optional(),
     accounts: z
       .object({
         count: z.number().int().min(1).max(100_000),

@@ -2,7 +2,7 @@
 // Both transports use it, so a browser tab and an Electron window receive exactly the same messages.
 import { isTopic, type Topic } from './contract';
 import type { EventBus } from './event-bus';
-import { FrameCoalescer } from './frame-coalescer';
+import { FrameCoalescer, type Backpressure } from './frame-coalescer';
 import type { ServerMessage } from './wire';
 
 export class Subscriber {
@@ -10,8 +10,8 @@ export class Subscriber {
   private readonly coalescer: FrameCoalescer;
   private readonly detach: () => void;
 
-  constructor(bus: EventBus, send: (message: ServerMessage) => void, frameMs?: number) {
-    this.coalescer = new FrameCoalescer(send, frameMs);
+  constructor(bus: EventBus, send: (message: ServerMessage) => void, frameMs?: number, backpressure?: Backpressure) {
+    this.coalescer = new FrameCoalescer(send, frameMs, backpressure);
     this.detach = bus.onAny((topic, payload) => {
       if (this.topics.has(topic)) this.coalescer.push(topic, payload);
     });

@@ -9,7 +9,28 @@ import type { Router } from './router';
 import type { EventBus } from './event-bus';
 import { Subscriber } from './subscriber';
 import { readStaticFile } from './static-files';
-import { HEARTBEAT_INTERVAL_MS, HEARTBEAT_TIMEOUT_MS, type ClientMessage, type ServerMessage } from './wire';
+import {
+  CLOSE_TOO_SLOW,
+  HEARTBEAT_INTERVAL_MS,
+  HEARTBEAT_TIMEOUT_MS,
+  MAX_CALL_BYTES,
+  type ClientMessage,
+  type ServerMessage,
+  type WireError,
+} from './wire';
+
+/** Frames wait while the socket holds more than this unsent; past the hard limit the subscriber is given up. */
+const SOFT_BUFFER_BYTES = 1024 * 1024;
+const HARD_BUFFER_BYTES = 32 * 1024 * 1024;
+const MAX_HELD_EVENTS = 20_000;
+/** The socket reads frames up to this size, so that an oversize call still gets an answer rather than a close. */
+const MAX_FRAME_BYTES = 64 * 1024 * 1024;
+
+/** The id at the head of a call (`{"id":12,...}` as the console sends it), read without parsing the whole frame. */
+const leadingId = (data: Buffer): number | null => {
+  const match = /^\s*\{\s*"id"\s*:\s*(\d{1,15})\s*[,}]/.exec(data.subarray(0, 64).toString('latin1'));
+  return match ? Number(match[1]) : null;
+};
 
 export interface ConsoleServerOptions {
   router: Router;
@@ -96,7 +117,7 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     });
   });
 
-  const sockets = new WebSocketServer({ noServer: true, maxPayload: 8 * 1024 * 1024 });
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
 
   server.on('upgrade', (request, socket, head) => {
     const refuse = (status: number, reason: string): void => {
@@ -112,10 +133,25 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
   });
 
   const serveSocket = (ws: WebSocket): void => {
-    const send = (message: ServerMessage): void => {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+    const giveUp = (reason: string): void => {
+      if (ws.readyState === ws.OPEN) ws.close(CLOSE_TOO_SLOW, reason);
+      // The close frame waits behind what is unread: a peer that reads again gets the reason; a dead one is cut.
+      setTimeout(() => ws.terminate(), 10_000).unref();
     };
-    const subscriber = new Subscriber(options.bus, send, options.frameMs);
+    const send = (message: ServerMessage): void => {
+      if (ws.readyState !== ws.OPEN) return;
+      if (ws.bufferedAmount > HARD_BUFFER_BYTES) {
+        giveUp(`too slow: ${Math.round(ws.bufferedAmount / 1024 / 1024)} MiB unread`);
+        return;
+      }
+      ws.send(JSON.stringify(message));
+    };
+    const refuse = (id: number | null, error: WireError): void => send({ id, error } as ServerMessage);
+    const subscriber = new Subscriber(options.bus, send, options.frameMs, {
+      canSend: () => ws.bufferedAmount < SOFT_BUFFER_BYTES,
+      maxPendingEvents: MAX_HELD_EVENTS,
+      onOverflow: (held) => giveUp(`too slow: ${held} events held unread`),
+    });
     let lastSeen = Date.now();
     const heartbeat = setInterval(() => {
       if (Date.now() - lastSeen > HEARTBEAT_TIMEOUT_MS) {
@@ -125,15 +161,29 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
       send({ heartbeat: Date.now() });
     }, HEARTBEAT_INTERVAL_MS);
 
-    ws.on('message', (data) => {
+    ws.on('message', (data: Buffer) => {
       lastSeen = Date.now();
-      let message: ClientMessage;
-      try {
-        message = JSON.parse(String(data)) as ClientMessage;
-      } catch {
+      if (data.length > MAX_CALL_BYTES) {
+        refuse(leadingId(data), {
+          code: 'PAYLOAD_TOO_LARGE',
+          message: `the message is ${(data.length / 1024 / 1024).toFixed(1)} MiB; at most ${MAX_CALL_BYTES / 1024 / 1024} MiB is read`,
+        });
         return;
       }
-      if (typeof message !== 'object' || message === null) return;
+      let message: ClientMessage;
+      try {
+        message = JSON.parse(data.toString('utf8')) as ClientMessage;
+      } catch (error) {
+        refuse(leadingId(data), {
+          code: 'INVALID_MESSAGE',
+          message: `the message is not JSON: ${(error as Error).message}`,
+        });
+        return;
+      }
+      if (typeof message !== 'object' || message === null) {
+        refuse(null, { code: 'INVALID_MESSAGE', message: 'a message is a JSON object' });
+        return;
+      }
       if ('call' in message && typeof message.id === 'number') {
         const { id } = message;
         void options.router.dispatch(String(message.call), message.input).then((reply) => {

@@ -1,6 +1,7 @@
 // A schedule as the operator writes it: a name, a cron expression in a named zone (when to arm), how long after each
 // run the sale opens, and the campaign to arm (a campaign spec without its open instant). Plain zod: the IPC contract
 // (and so the renderer) uses it too.
+import { TimeZoneName } from '../common/bounds';
 import { z } from 'zod';
 import { CampaignSpecSchema } from '../engine/campaign-spec';
 
@@ -10,7 +11,7 @@ export const ScheduleInputSchema = z
   .object({
     name: z.string().trim().min(1).max(200),
     cron: z.string().trim().min(1).max(200).describe('when to arm, e.g. "59 7 * * *"'),
-    timeZone: z.string().min(1).describe('IANA zone the cron expression is read in, e.g. Asia/Shanghai'),
+    timeZone: TimeZoneName.describe('IANA zone the cron expression is read in, e.g. Asia/Shanghai'),
     opensAfterMs: z
       .number()
       .int()

@@ -1,6 +1,6 @@
 // A simulator scenario: what the built-in booking service sells, to whom, how fast its nodes answer, how wrong its
 // clock is, and how it defends itself. Loaded from YAML or JSON; every error names its field and line.
-import { readFileSync } from 'node:fs';
+import { readDocumentFile } from '../common/document-file';
 import { z } from 'zod';
 import { parseValidatedDocument, describeProblems } from '../common/validated-document';
 import { TminusError } from '../errors';
@@ -154,13 +154,7 @@ export function parseScenario(text: string, source = 'scenario'): Scenario {
 }
 
 export function loadScenarioFile(file: string): Scenario {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new TminusError('SCENARIO_INVALID', `cannot read scenario ${file}: ${(error as Error).message}`);
-  }
-  return parseScenario(text, file);
+  return parseScenario(readDocumentFile(file, 'SCENARIO_INVALID', 'scenario'), file);
 }
 
 export function scenarioFromObject(input: ScenarioInput): Scenario {

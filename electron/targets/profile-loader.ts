@@ -1,6 +1,6 @@
 // Loads a target profile: schema first, then what a schema cannot see — every template names only known variables
 // and every JMESPath expression compiles. A profile with any problem is refused before anything is sent.
-import { readFileSync } from 'node:fs';
+import { readDocumentFile } from '../common/document-file';
 import jmespath from 'jmespath';
 import { parseValidatedDocument, describeProblems, type SemanticProblem } from '../common/validated-document';
 import { TminusError } from '../errors';
@@ -96,14 +96,5 @@ export function parseProfile(text: string, source = 'profile'): TargetProfile {
 }
 
 export function loadProfileFile(file: string): TargetProfile {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new TminusError(
-      'PROFILE_INVALID',
-      `cannot read profile ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-    );
-  }
-  return parseProfile(text, file);
+  return parseProfile(readDocumentFile(file, 'PROFILE_INVALID', 'profile'), file);
 }

@@ -2,11 +2,11 @@
 // back is here — requests as templates, answers as JMESPath matchers — with the limits the operator may not exceed.
 import { z } from 'zod';
 import { OutcomeSchema } from '../ipc/contract';
-import { Burst, DurationMs, RatePerSec } from '../common/bounds';
+import { Burst, DurationMs, HeaderValue, RatePerSec, TimeZoneName } from '../common/bounds';
 
 const Path = z.string().regex(/^\//, 'a path starting with /');
 const Jmes = z.string().min(1);
-const HeaderMap = z.record(z.string().regex(/^[A-Za-z0-9-]+$/, 'a header name'), z.string());
+const HeaderMap = z.record(z.string().regex(/^[A-Za-z0-9-]+$/, 'a header name'), HeaderValue);
 
 export const RequestTemplateSchema = z
   .object({
@@ -43,7 +43,7 @@ export const TargetProfileSchema = z
     id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'lowercase letters, digits, _ and -'),
     name: z.string().min(1),
     builtin: z.boolean().default(false).describe('the built-in simulator: endpoints are its running nodes'),
-    timeZone: z.string().default('UTC'),
+    timeZone: TimeZoneName.default('UTC'),
     endpoints: z.array(z.url({ protocol: /^https?$/ })).default([]),
     limits: z
       .object({
@@ -97,7 +97,9 @@ export const TargetProfileSchema = z
       .object({
         login: z.object({ request: RequestTemplateSchema, tokens: TokenFieldsSchema }).strict(),
         refresh: z.object({ request: RequestTemplateSchema, tokens: TokenFieldsSchema }).strict().optional(),
-        header: z.object({ name: z.string().min(1), value: z.string().min(1) }).strict(),
+        header: z
+          .object({ name: z.string().regex(/^[A-Za-z0-9-]+$/, 'a header name'), value: HeaderValue.min(1) })
+          .strict(),
         health: RequestTemplateSchema.optional(),
         browser: z
           .object({ loginPath: Path, accessCookie: z.string().min(1), refreshCookie: z.string().optional() })

@@ -1,6 +1,6 @@
 // Parses YAML or JSON text for a profile or a scenario. Every syntax problem comes back with its line and column, and
 // the parsed document can locate a path (`items.0.stock`) so that schema errors can name their line too.
-import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
+import { isAlias, isNode, isScalar, LineCounter, parseDocument, visit, type Document } from 'yaml';
 import type { Problem } from '../ipc/contract';
 
 export interface TextValidation {
@@ -13,6 +13,88 @@ export interface TextValidation {
 }
 
 const looksLikeJson = (text: string): boolean => /^\s*[{[]/.test(text);
+
+/** Documents larger than this are refused before parsing: a real profile or campaign is a few KiB. */
+export const MAX_DOCUMENT_BYTES = 256 * 1024;
+/** At most this many keys (counted, before parsing, as an upper bound: every ':' could start one). */
+export const MAX_DOCUMENT_KEYS = 10_000;
+/** An alias expanding more than this often is refused (a "billion laughs" document). */
+const MAX_ALIAS_COUNT = 100;
+
+const refused = (format: 'yaml' | 'json', message: string): TextValidation => ({
+  ok: false,
+  format,
+  value: undefined,
+  locate: () => undefined,
+  problems: [{ path: '', message }],
+});
+
+/** Size and key count, checked in one linear pass before any parser sees the text. */
+function limitProblem(text: string): string | null {
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > MAX_DOCUMENT_BYTES)
+    return `the document is ${(bytes / 1024).toFixed(0)} KiB; at most ${MAX_DOCUMENT_BYTES / 1024} KiB is read`;
+  let colons = 0;
+  for (let index = 0; index < text.length; index += 1) if (text.charCodeAt(index) === 58) colons += 1;
+  if (colons > MAX_DOCUMENT_KEYS)
+    return `the document may hold ${colons} keys (one per ':'); at most ${MAX_DOCUMENT_KEYS} are read`;
+  return null;
+}
+
+/**
+ * Duplicate keys, found in one pass with a set per mapping (yaml's own check compares each key with every earlier
+ * one: 10,000 keys took seconds).
+ */
+function duplicateKeyProblems(document: Document, lineCounter: LineCounter): Problem[] {
+  const problems: Problem[] = [];
+  visit(document, {
+    Map(_, map) {
+      const seen = new Set<unknown>();
+      for (const pair of map.items) {
+        const key = isScalar(pair.key) ? pair.key.value : pair.key;
+        if (!seen.has(key)) {
+          seen.add(key);
+          continue;
+        }
+        const at = isNode(pair.key) && pair.key.range ? lineCounter.linePos(pair.key.range[0]) : null;
+        problems.push({
+          path: '',
+          message: `duplicate key '${String(key)}'${at ? ` at line ${at.line}, column ${at.col}` : ''}`,
+          ...(at ? { line: at.line, column: at.col } : {}),
+        });
+        if (problems.length >= 20) return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return problems;
+}
+
+/** The document as plain values, or the problem of an alias expanding too often, at the first alias's line. */
+function toValue(document: Document, lineCounter: LineCounter): { value: unknown } | { problem: Problem } {
+  try {
+    return { value: document.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as unknown };
+  } catch (error) {
+    let at: { line: number; col: number } | null = null;
+    visit(document, {
+      Alias(_, alias) {
+        if (isAlias(alias) && alias.range) at = lineCounter.linePos(alias.range[0]);
+        return visit.BREAK;
+      },
+    });
+    const where = at as { line: number; col: number } | null;
+    const reason = /alias/i.test((error as Error).message)
+      ? `aliases expand too often (more than ${MAX_ALIAS_COUNT}): refused as a resource-exhaustion document`
+      : (error as Error).message;
+    return {
+      problem: {
+        path: '',
+        message: `${reason}${where ? ` at line ${where.line}, column ${where.col}` : ''}`,
+        ...(where ? { line: where.line, column: where.col } : {}),
+      },
+    };
+  }
+}
 
 function lineColumnAt(text: string, offset: number): { line: number; column: number } {
   let line = 1;
@@ -45,7 +127,7 @@ function parseJson(text: string): TextValidation {
     const value = JSON.parse(text) as unknown;
     // JSON is YAML: parse again as YAML only to locate paths when a schema error needs a line.
     const lineCounter = new LineCounter();
-    const document = parseDocument(text, { lineCounter });
+    const document = parseDocument(text, { lineCounter, uniqueKeys: false });
     return { ok: true, format: 'json', problems: [], value, locate: locator(document, lineCounter) };
   } catch (error) {
     const message = (error as Error).message;
@@ -69,23 +151,26 @@ function parseJson(text: string): TextValidation {
 
 function parseYaml(text: string): TextValidation {
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
   const problems: Problem[] = document.errors.map((error) => {
     const { line, col } = lineCounter.linePos(error.pos[0]);
     const firstLine = error.message.split('\n')[0] ?? error.message;
     return { path: '', message: `${firstLine} at line ${line}, column ${col}`, line, column: col };
   });
-  return {
-    ok: problems.length === 0,
-    format: 'yaml',
-    problems,
-    value: problems.length === 0 ? (document.toJS() as unknown) : undefined,
-    locate: locator(document, lineCounter),
-  };
+  if (problems.length === 0) problems.push(...duplicateKeyProblems(document, lineCounter));
+  let value: unknown;
+  if (problems.length === 0) {
+    const converted = toValue(document, lineCounter);
+    if ('problem' in converted) problems.push(converted.problem);
+    else value = converted.value;
+  }
+  return { ok: problems.length === 0, format: 'yaml', problems, value, locate: locator(document, lineCounter) };
 }
 
 export function validateProfileText(text: string, format: 'auto' | 'yaml' | 'json'): TextValidation {
   const chosen = format === 'auto' ? (looksLikeJson(text) ? 'json' : 'yaml') : format;
+  const limit = limitProblem(text);
+  if (limit) return refused(chosen, limit);
   const result = chosen === 'json' ? parseJson(text) : parseYaml(text);
   if (result.ok && (result.value === null || typeof result.value !== 'object' || Array.isArray(result.value))) {
     return {

@@ -38,7 +38,9 @@ export function createWebSocketTransport(socketUrl: string): Transport & { close
   };
 
   const receive = (message: ServerMessage): void => {
-    if ('id' in message) {
+    if ('id' in message && message.id === null) {
+      console.warn('Tminus refused a message:', message.error.message);
+    } else if ('id' in message) {
       const resolve = pending.get(message.id);
       pending.delete(message.id);
       resolve?.('output' in message ? { ok: true, output: message.output } : { ok: false, error: message.error });

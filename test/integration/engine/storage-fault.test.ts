@@ -114,7 +114,12 @@ describe('storage faults', () => {
       errorMessage: expect.stringMatching(/a campaign needs at least/),
     });
     // Only the clock was asked (to plan the arm): no sign-in, no booking.
-    const routes = new Set(fixture.app.sim.current()!.arrivals().map((a) => a.route));
+    const routes = new Set(
+      fixture.app.sim
+        .current()!
+        .arrivals()
+        .map((a) => a.route),
+    );
     expect([...routes]).toEqual(['GET /api/time']);
     expect(fixture.app.accounts.list('simulator').every((a) => a.leaseOwner === null)).toBe(true);
   });
