@@ -32,6 +32,11 @@ const BENCHMARKS: Record<
     description: 'scarce stock, faults, 429s, expiring tokens: success, duplicates, budget, bans, vs a naive client',
     run: async (options) => (await import('../../test/bench/engine-bench')).runRushBench(options),
   },
+  crash: {
+    description:
+      'fault drill: tminus run killed around the open and run again, the disk filling mid-rush, 3% answers lost; vs a client that records on answers',
+    run: async (options) => (await import('../../test/bench/crash-bench')).runCrashBench(options),
+  },
   captcha: {
     description: 'captcha accuracy, latency, throughput and fire-path jitter, vs the model on the main thread',
     run: async (options) => (await import('../../test/bench/captcha-bench')).runCaptchaBench(options),

@@ -13,17 +13,16 @@ export const RatePerSec = z
 export const Burst = z.number().int().min(1).max(100_000);
 
 /** A time zone this machine knows (IANA name, e.g. Asia/Shanghai): refused here, not when an export needs it. */
-export const TimeZoneName = z.string().refine(
-  (zone) => {
-    try {
-      new Intl.DateTimeFormat('en-US', { timeZone: zone });
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { message: 'not a time zone this system knows (an IANA name such as Asia/Shanghai or UTC)' },
-);
+export const TimeZoneName = z.string().superRefine((zone, ctx) => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+  } catch {
+    ctx.addIssue({
+      code: 'custom',
+      message: `'${zone}' is not a known time zone (an IANA name such as Asia/Shanghai or UTC)`,
+    });
+  }
+});
 
 /** A header value a request can carry: CR, LF or NUL would split or corrupt the request. */
 export const HeaderValue = z

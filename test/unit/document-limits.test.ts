@@ -91,6 +91,6 @@ describe('checked at validate time, not at run time', () => {
 
   it('refuses a time zone this system does not know', () => {
     const text = simulatorProfileText().replace('timeZone: Asia/Shanghai', 'timeZone: Asia/Atlantis');
-    expect(problemsOf(text).join('\n')).toMatch(/^timeZone: not a time zone this system knows/);
+    expect(problemsOf(text).join('\n')).toMatch(/^timeZone: 'Asia\/Atlantis' is not a known time zone/);
   });
 });
