@@ -32,6 +32,8 @@ interface RunTally {
   duplicates: number;
   unknownLeft: number;
   processDeaths: number;
+  /** Disk runs whose rush met the fault (the summary names it): proof the disk was full while it ran. */
+  faultsMet: number;
 }
 
 const emptyTally = (): RunTally => ({
@@ -41,6 +43,7 @@ const emptyTally = (): RunTally => ({
   duplicates: 0,
   unknownLeft: 0,
   processDeaths: 0,
+  faultsMet: 0,
 });
 
 const scenario = (): ScenarioInput => ({
@@ -91,6 +94,7 @@ interface Exit {
   code: number | null;
   signal: NodeJS.Signals | null;
   stderr: string;
+  stdout: string;
 }
 
 /** A process that died on its own: a signal we did not send, or an uncaught error's stack. */
@@ -100,11 +104,13 @@ const died = (exit: Exit): boolean =>
   /Uncaught|^\s+at .+:\d+:\d+\)?$/m.test(exit.stderr);
 
 function startChild(command: string, args: string[]): { exit: Promise<Exit>; kill(): void } {
-  const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
+  let stdout = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += String(chunk)));
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += String(chunk)));
   return {
-    exit: new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal, stderr }))),
+    exit: new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal, stderr, stdout }))),
     kill: () => child.kill('SIGKILL'),
   };
 }
@@ -233,6 +239,7 @@ async function drillOurs(
     free();
     const exit = await first.exit;
     if (died(exit)) tally.processDeaths += 1;
+    if (/"storageFault": \{/.test(exit.stdout)) tally.faultsMet += 1;
   } else {
     // A random instant from 200 ms before the open to 400 ms after it: arming, the first shots, the retries.
     await untilServer(reset.openAtServerMs - 200 + Math.random() * 600, reference);
@@ -418,6 +425,7 @@ export async function runCrashBench(options: BenchOptions): Promise<void> {
     duplicates: a.duplicates + b.duplicates,
     unknownLeft: a.unknownLeft + b.unknownLeft,
     processDeaths: a.processDeaths + b.processDeaths,
+    faultsMet: a.faultsMet + b.faultsMet,
   });
   const crash = sum(ours, oursDisk);
   const base = sum(baseline, baselineDisk);
@@ -429,9 +437,10 @@ export async function runCrashBench(options: BenchOptions): Promise<void> {
     t.duplicates,
     unknown ? t.unknownLeft : '—',
     t.processDeaths,
+    unknown && name.includes('disk') ? `${t.faultsMet} of ${t.runs}` : '—',
   ];
   const table = markdownTable(
-    ['client', 'runs', 'orders made', 'lost bookings', 'duplicates', 'unknown left', 'process deaths'],
+    ['client', 'runs', 'orders made', 'lost bookings', 'duplicates', 'unknown left', 'process deaths', 'fault met'],
     [
       row('Tminus, killed around the open', ours, true),
       row('Tminus, disk full mid-rush', oursDisk, true),
