@@ -52,7 +52,8 @@ export class HealthMonitor {
 
   start(): void {
     if (this.timer) return;
-    this.timer = setInterval(() => void this.tick(), this.options.tickMs ?? 30_000);
+    // A tick that fails (a disk that cannot take a write) is tried again next time; it never ends the process.
+    this.timer = setInterval(() => void this.tick().catch(() => undefined), this.options.tickMs ?? 30_000);
     this.timer.unref();
   }
 

@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import { pino } from 'pino';
 import { openApp } from './open-app';
+import { surviveStorageFaults } from './survive-storage-faults';
 import { dataDirFrom, type GlobalOptions } from './global-options';
 
 export function registerDaemonCommand(program: Command): void {
@@ -12,6 +13,7 @@ export function registerDaemonCommand(program: Command): void {
     .option('--log-level <level>', 'pino level: debug, info, warn or error', 'info')
     .action(async (flags: { logLevel: string }, command: Command) => {
       const log = pino({ name: 'tminus', level: flags.logLevel });
+      surviveStorageFaults((line) => log.error(line));
       // Listen for the stop signal before anything else: one that arrives while starting stops the daemon cleanly
       // once it has started, instead of killing it half-way.
       const stopped = new Promise<void>((resolve) => {

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { openApp } from './open-app';
+import { surviveStorageFaults } from './survive-storage-faults';
 import { describeReconcile } from './run-command';
 import { startConsoleServer } from '../ipc/ws-transport';
 import { csvDownloads } from '../reports/download';
@@ -23,6 +24,7 @@ export function registerServeCommand(program: Command): void {
     .option('--port <port>', 'port to listen on (0 picks a free one)', parsePort, 0)
     .option('--open', 'open the console in the default browser')
     .action(async (options: { port: number; open?: boolean }, command: Command) => {
+      surviveStorageFaults((line) => console.error(`tminus: ${line}`));
       const globals = command.optsWithGlobals<GlobalOptions>();
       const staticDir = builtRendererDir();
       if (!staticDir) throw new Error('the console is not built: run `npm run build` first');

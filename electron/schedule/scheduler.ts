@@ -71,7 +71,14 @@ export class Scheduler {
       missed.push(...this.recordMissed(schedule));
       this.startTask(schedule);
     }
-    const beat = (): void => this.deps.repository.markChecked([...this.tasks.keys()], this.now());
+    // The heartbeat only narrows what a restart reports as missed: a disk that cannot take it now costs nothing.
+    const beat = (): void => {
+      try {
+        this.deps.repository.markChecked([...this.tasks.keys()], this.now());
+      } catch (error) {
+        this.log.warn({ error: (error as Error).message }, 'schedule heartbeat not written');
+      }
+    };
     beat();
     this.heartbeat = setInterval(beat, this.deps.heartbeatMs ?? 30_000);
     this.heartbeat.unref();
