@@ -34,3 +34,7 @@ const LOOKUP = new Map<string, AccountField>(
 );
 
 export const fieldForHeader = (header: string): AccountField | undefined => LOOKUP.get(normalise(header));
+
+/** Columns `accounts export` writes that are the pool's own statistics: read back, they are ignored, not refused. */
+const STATISTICS = new Set(['attempts', 'successes', 'lastusedat', 'lastoutcome'].map(normalise));
+export const isStatisticsColumn = (header: string): boolean => STATISTICS.has(normalise(header));

@@ -2,7 +2,7 @@
 // header = 1), column and reason. Nothing here touches the database: the service imports only a plan with no problem.
 import { parse } from 'csv-parse/sync';
 import { decodeCsvBytes } from './csv-text';
-import { ACCOUNT_FIELDS, fieldForHeader, type AccountField } from './csv-columns';
+import { ACCOUNT_FIELDS, fieldForHeader, type AccountField, isStatisticsColumn } from './csv-columns';
 
 export interface ImportProblem {
   row: number;
@@ -81,11 +81,12 @@ export function planAccountsImport(bytes: Buffer, encoding = 'utf-8'): ImportPla
   const seenFields = new Map<AccountField, string>();
   header.cells.forEach((name, index) => {
     const field = fields[index];
+    if (!field && isStatisticsColumn(name)) return; // an export read back: its statistics are the pool's own
     if (!field) {
       problems.push({
         row: header.row,
         column: name,
-        reason: `unknown column; known columns: ${ACCOUNT_FIELDS.join(', ')}`,
+        reason: `unknown column; known columns: ${ACCOUNT_FIELDS.join(', ')} (and an export's statistics, ignored)`,
       });
     } else if (seenFields.has(field)) {
       problems.push({ row: header.row, column: name, reason: `same field as column '${seenFields.get(field)}'` });

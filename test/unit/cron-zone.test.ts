@@ -8,6 +8,7 @@ describe('cron expressions in a named zone', () => {
   afterEach(() => vi.useRealTimers());
 
   it('names the field of a bad cron expression and the value of an unknown zone', () => {
+    expect.assertions(6); // the catch below must run: a checkCron that stops throwing fails here
     expect(() => checkCron('61 8 * * *')).toThrow(/minute field.*61/);
     expect(() => checkCron('0 8 * *')).toThrow(/'0 8 \* \*' is not a cron expression.*5 or 6 fields/);
     expect(() => checkTimeZone('Mars/Olympus')).toThrow(/timeZone: 'Mars\/Olympus' is not a known time zone/);

@@ -133,4 +133,32 @@ describe('CSV import', () => {
       'label,username,group,priority,tags,status,notes,attempts,successes,last_used_at,last_outcome',
     );
   });
+
+  it('leaves nothing behind when a write fails on the third of three rows', () => {
+    pool = createPool();
+    // A failure injected inside SQLite itself, on the third insert of the transaction.
+    pool.store.db.exec(`CREATE TRIGGER fail_third BEFORE INSERT ON accounts
+      WHEN (SELECT count(*) FROM accounts) >= 2 BEGIN SELECT RAISE(ABORT, 'injected failure'); END`);
+    expect(() =>
+      pool.accounts.importCsv('simulator', Buffer.from('username,password\nu1,p1\nu2,p2\nu3,p3\n'), { dryRun: false }),
+    ).toThrow(/injected failure/);
+    expect(count()).toBe(0);
+  });
+
+  it('exports numbers as numbers, so that the export imports again (priority -2 stays -2)', () => {
+    pool = createPool();
+    pool.accounts.importCsv('simulator', Buffer.from('username,priority,notes\nu1,-2,-note\n'), { dryRun: false });
+    const exported = pool.accounts.exportCsv('simulator');
+    const row = exported.split('\r\n')[1]!.split(',');
+    expect(row[3]).toBe('-2');
+    expect(row[6]).toBe("'-note"); // text that starts like a formula is still neutralised
+    const again = createPool();
+    try {
+      const report = again.accounts.importCsv('simulator', Buffer.from(exported), { dryRun: false });
+      expect(report).toMatchObject({ ok: true, imported: 1 });
+      expect(again.accounts.list('simulator')[0]).toMatchObject({ priority: -2 });
+    } finally {
+      again.close();
+    }
+  });
 });
