@@ -82,6 +82,13 @@ describe('a crash mid-rush', () => {
       expect(truth).toMatchObject({ lost: [], duplicates: [], phantom: [], notInLedger: [] });
       expect(orders.length).toBe(30); // the resumed run sold what was left
       expect(app.intents.counts(summary.campaignId)).toMatchObject({ unknown: 0, prepared: 0, sent: 0, booked: 30 });
+      // On the wire, across the kill and the resumed run: one idempotency key per account, on every booking request.
+      const keys = new Map<string, Set<string>>();
+      for (const arrival of await target.arrivals())
+        if (arrival.key && arrival.account)
+          keys.set(arrival.account, (keys.get(arrival.account) ?? new Set()).add(arrival.key));
+      expect(keys.size).toBeGreaterThanOrEqual(30);
+      for (const accountKeys of keys.values()) expect(accountKeys.size).toBe(1);
       expect(again.stderr).toMatch(/reconciled campaign .*: asked about \d+/);
       expect(again.stderr).toMatch(/resumed after an interruption/);
     } finally {

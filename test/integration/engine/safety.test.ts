@@ -58,15 +58,31 @@ describe('never twice', () => {
     expect(idempotencyKey('c1', 7, 'T1')).toBe(idempotencyKey('c1', 7, 'T1'));
     expect(idempotencyKey('c1', 7, 'T1')).not.toBe(idempotencyKey('c1', 8, 'T1'));
     fixture = createEngineFixture();
-    await fixture.start({
-      items: [{ id: 'T1', name: 'T', stock: 5, opensAt: 'in 2500ms' }],
+    await fixture.start({ items: [{ id: 'T1', name: 'T', stock: 5, opensAt: 'in 2500ms' }], accounts: { count: 1 } });
+    const sim = fixture.app.sim.current()!;
+    const campaign = fixture.app.engine.create({
+      name: 'keys',
+      target: 'simulator',
+      item: 'T1',
+      opensAt: 'item',
       accounts: { count: 1 },
-      nodes: { faults: { errorRate: 0.5 } },
-      seed: 3,
+      limits: { maxDurationMs: 3_000 },
     });
-    const summary = await fixture.run({ item: 'T1', accounts: { count: 1 } });
-    const keys = new Set(fixture.app.attempts.page(summary.id, 1000, 0).map((a) => a.idempotencyKey));
-    expect(keys.size).toBe(1);
+    const { done } = fixture.app.engine.arm(campaign.id);
+    while (fixture.app.engine.get(campaign.id).state !== 'firing')
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    sim.setFaults('all', { dropResponseRate: 1 }); // the first answers are lost: the account must retry
+    await new Promise((resolve) => setTimeout(resolve, 2_300));
+    sim.setFaults('all', { dropResponseRate: 0 });
+    const summary = { id: campaign.id, ...(await done)! };
+    expect(summary.successes).toBe(1);
+    // What the target saw, not what we stored: every booking request of the account carried one key.
+    const books = fixture.app.sim
+      .current()!
+      .arrivals()
+      .filter((a) => a.route.endsWith('/book'));
+    expect(books.length).toBeGreaterThan(1); // the injected errors made it retry
+    expect(new Set(books.map((a) => a.key))).toEqual(new Set([idempotencyKey(summary.id, 1, 'T1')]));
   });
 });
 
