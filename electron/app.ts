@@ -69,6 +69,8 @@ export interface AppOptions {
   onInternalError?: (call: string, error: unknown) => void;
   /** Free bytes the data directory's disk must have for a campaign to arm (default 64 MiB). */
   minFreeBytes?: number;
+  /** How long closing waits for a faulty disk to take what the record holds in memory (default 60 s). */
+  drainTimeoutMs?: number;
 }
 
 export interface App {
@@ -183,6 +185,11 @@ export function createApp(options: AppOptions): App {
     intents,
     writeRecord: createRecordWriter(store.db, attempts, intents),
     checkStorage: () => requireFreeSpace(dataDir, options.minFreeBytes ?? DEFAULT_MIN_FREE_BYTES),
+    drainTimeoutMs: options.drainTimeoutMs,
+    onDrainWait: (pending, fault) =>
+      process.stderr.write(
+        `tminus: waiting for the disk to take ${pending} write(s) of the record (${fault?.code ?? 'busy'})…\n`,
+      ),
     targets,
     bus,
     sim,
@@ -315,11 +322,14 @@ export function createApp(options: AppOptions): App {
       stopWatching();
       await scheduler.stop();
       await captcha.close();
-      await engine.close();
-      health.stop();
-      clock.stopSync();
-      await sim.close();
-      store.close();
+      try {
+        await engine.close();
+      } finally {
+        health.stop();
+        clock.stopSync();
+        await sim.close();
+        store.close();
+      }
     },
   };
 }

@@ -35,6 +35,7 @@ export type ErrorCode =
   | 'NOTIFY_FAILED'
   | 'EXPORT_FAILED'
   | 'STORAGE_LOW'
+  | 'RECORD_UNWRITTEN'
   | 'PAYLOAD_TOO_LARGE';
 
 export class TminusError extends Error {

@@ -30,6 +30,7 @@ export class AttemptRecorder {
   private readonly faultListeners = new Set<FaultListener>();
   /** The storage fault the last write met, until a write goes through. */
   fault: StorageFault | null = null;
+  private closed = false;
   written = 0;
 
   constructor(
@@ -73,8 +74,32 @@ export class AttemptRecorder {
     return () => this.faultListeners.delete(listener);
   }
 
+  /**
+   * Before the process ends: tries the writes again (every 250 ms) until nothing waits in memory or `timeoutMs` has
+   * passed; `onWait` hears how many wait, once a second. Resolves with what is still unwritten (0: all of it went).
+   */
+  async drain(timeoutMs: number, onWait: (pending: number) => void = () => undefined): Promise<number> {
+    const deadline = this.clock.nowMs() + timeoutMs;
+    let told = 0;
+    while (!this.flush() && this.clock.nowMs() < deadline) {
+      if (this.clock.nowMs() - told >= 1_000) {
+        onWait(this.pending);
+        told = this.clock.nowMs();
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    return this.pending;
+  }
+
+  /** No more tries after this: the store is about to close. */
+  close(): void {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
   private schedule(delayMs: number): void {
-    if (this.timer) return;
+    if (this.timer || this.closed) return;
     this.timer = setTimeout(() => {
       this.timer = null;
       this.flush();

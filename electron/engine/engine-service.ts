@@ -10,6 +10,7 @@ import type {
   IntentCounts,
   IntentsRepository,
   RecordWriter,
+  StorageFault,
   TargetsRepository,
 } from '../store';
 import type { EventBus } from '../ipc/event-bus';
@@ -41,6 +42,9 @@ export interface EngineDeps {
   solver: CaptchaSolver;
   /** Throws STORAGE_LOW when the data directory's disk has too little room to arm. */
   checkStorage?: () => void;
+  /** How long closing waits for a faulty disk to take the record (default 60 s), and who hears about the wait. */
+  drainTimeoutMs?: number;
+  onDrainWait?: (pending: number, fault: StorageFault | null) => void;
 }
 
 /** Same campaign file, same hash: what `tminus run` compares to resume a crashed campaign instead of starting anew. */
@@ -450,6 +454,18 @@ export class EngineService {
     if (this.reconcileTimer) clearTimeout(this.reconcileTimer);
     for (const [id] of this.runners) await this.cancel(id);
     await Promise.all(this.reconciling.values());
-    this.recorder.flush();
+    // The record must reach the disk before the store closes: a disk that is full right now may take it in a moment.
+    const unwritten = await this.recorder.drain(this.deps.drainTimeoutMs ?? 60_000, (pending) =>
+      this.deps.onDrainWait?.(pending, this.recorder.fault),
+    );
+    this.recorder.close();
+    if (unwritten > 0) {
+      const fault = this.recorder.fault;
+      throw new TminusError(
+        'RECORD_UNWRITTEN',
+        `${unwritten} write(s) of the record could not reach the disk (${fault?.code ?? 'unknown'}: ${fault?.message ?? ''}); ` +
+          'their bookings are at the target: run `tminus reconcile` once the disk has room',
+      );
+    }
   }
 }

@@ -6,7 +6,17 @@
 // (one JSON line), and after a restart books again every account without a recorded success. Judged on the
 // simulator's orders: bookings the record does not hold, accounts booked twice, results left unknown, deaths.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
+import {
+  closeSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statfsSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -109,8 +119,19 @@ function startChild(command: string, args: string[]): { exit: Promise<Exit>; kil
   let stdout = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += String(chunk)));
   child.stdout!.on('data', (chunk: Buffer) => (stdout += String(chunk)));
+  // A process still running after 90 s hangs: it is ended, and counts as a death (a signal we did not mean to send).
+  let hung = false;
+  const limit = setTimeout(() => {
+    hung = true;
+    child.kill('SIGTERM');
+  }, 90_000);
   return {
-    exit: new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal, stderr, stdout }))),
+    exit: new Promise((resolve) =>
+      child.once('exit', (code, signal) => {
+        clearTimeout(limit);
+        resolve({ code, signal: hung ? 'SIGTERM' : signal, stderr, stdout });
+      }),
+    ),
     kill: () => child.kill('SIGKILL'),
   };
 }
@@ -143,25 +164,38 @@ function profileFile(dir: string, urls: string[]): string {
 const untilServer = (serverMs: number, reference: { serverNowMs: number; atLocalMs: number }): Promise<void> =>
   sleep(Math.max(0, serverMs - reference.serverNowMs - (Date.now() - reference.atLocalMs)));
 
-/** Fills a tmpfs to ENOSPC with a filler file; returns a function that frees it. */
-function fillDisk(dir: string): () => void {
-  const filler = join(dir, 'filler.bin');
-  const fd = openSync(filler, 'w');
-  const block = Buffer.alloc(1024 * 1024);
+/** Writes zeros to `file` until the disk has at most `leaveBytes` free (ENOSPC when 0). */
+function fillTo(file: string, dir: string, leaveBytes: number): void {
+  const fd = openSync(file, 'a');
   try {
-    for (;;) writeSync(fd, block);
-  } catch {
-    // ENOSPC: full; write small blocks into what is left
-    const small = Buffer.alloc(4096);
-    try {
-      for (;;) writeSync(fd, small);
-    } catch {
-      // full to the last page
+    for (const size of [1024 * 1024, 4096]) {
+      const block = Buffer.alloc(size);
+      while (freeBytesOf(dir) - size >= leaveBytes) writeSync(fd, block);
     }
+    if (leaveBytes === 0) for (const block = Buffer.alloc(512); ;) writeSync(fd, block);
+  } catch {
+    // ENOSPC: the disk is full
   } finally {
     closeSync(fd);
   }
-  return () => rmSync(filler, { force: true });
+}
+
+const freeBytesOf = (dir: string): number => {
+  const stats = statfsSync(dir);
+  return Number(stats.bavail) * Number(stats.bsize);
+};
+
+/**
+ * Fills a tmpfs in two steps so that the moment it is full is precise: to 4 MiB free once the campaign is armed,
+ * then the rest at the first booking. Returns a function that frees it all.
+ */
+function fillDisk(dir: string): { prefill(): void; fill(): void; free(): void } {
+  const filler = join(dir, 'filler.bin');
+  return {
+    prefill: () => fillTo(filler, dir, 4 * 1024 * 1024),
+    fill: () => fillTo(filler, dir, 0),
+    free: () => rmSync(filler, { force: true }),
+  };
 }
 
 /** A tmpfs of `sizeMiB` at a fresh folder (root only); null where it cannot be mounted. */
@@ -233,10 +267,13 @@ async function drillOurs(
   const args = [options.cliScript, 'run', campaignFile, '--target', options.profile, '--data-dir', options.dataDir];
   const first = startChild(process.execPath, [...args, '--accounts', options.accounts, '--json']);
   if (options.fillDisk) {
-    while ((await target.booked()) === 0) await sleep(5);
-    const free = fillDisk(options.dataDir);
+    const disk = fillDisk(options.dataDir);
+    await untilServer(reset.openAtServerMs - 1_000, reference); // armed by now (arm lead 3 s)
+    disk.prefill();
+    while ((await target.booked()) === 0) await sleep(2);
+    disk.fill();
     await sleep(1_500);
-    free();
+    disk.free();
     const exit = await first.exit;
     if (died(exit)) tally.processDeaths += 1;
     if (/"storageFault": \{/.test(exit.stdout)) tally.faultsMet += 1;
@@ -320,10 +357,13 @@ async function drillBaseline(
   ];
   const first = startChild(process.execPath, args);
   if (options.fillDisk) {
-    while ((await target.booked()) === 0) await sleep(5);
-    const free = fillDisk(options.dataDir);
+    const disk = fillDisk(options.dataDir);
+    await untilServer(reset.openAtServerMs - 1_000, reference);
+    disk.prefill();
+    while ((await target.booked()) === 0) await sleep(2);
+    disk.fill();
     await sleep(1_500);
-    free();
+    disk.free();
     if (died(await first.exit)) tally.processDeaths += 1;
   } else {
     await untilServer(reset.openAtServerMs - 200 + Math.random() * 600, reference);

@@ -123,4 +123,48 @@ describe('storage faults', () => {
     expect([...routes]).toEqual(['GET /api/time']);
     expect(fixture.app.accounts.list('simulator').every((a) => a.leaseOwner === null)).toBe(true);
   });
+
+  it('waits at close for the disk to take what waits in memory, and says what it could not write', async () => {
+    fixture = createEngineFixture({ drainTimeoutMs: 300 });
+    await fixture.start({ items: [{ id: 'T1', name: 'T', stock: 1, opensAt: 'in 5s' }], accounts: { count: 1 } });
+    const f = fixture;
+    const campaign = f.app.engine.create({
+      name: 'c',
+      target: 'simulator',
+      item: 'T1',
+      opensAt: 'item',
+      accounts: { count: 1 },
+    });
+    refuseWrites(f, true);
+    f.app.engine.recorder.defer(() =>
+      f.app.store.db.prepare('UPDATE campaigns SET error_message = ? WHERE id = ?').run('kept in memory', campaign.id),
+    );
+    expect(f.app.engine.recorder.pending).toBe(1);
+    // Never freed within the wait: closing fails, naming the fault, rather than pretending it wrote.
+    await expect(f.app.engine.close()).rejects.toThrow(
+      /1 write\(s\) of the record could not reach the disk \(SQLITE_READONLY/,
+    );
+    refuseWrites(f, false);
+  });
+
+  it('writes what waited in memory once the disk takes it again, before closing', async () => {
+    fixture = createEngineFixture({ drainTimeoutMs: 10_000 });
+    await fixture.start({ items: [{ id: 'T1', name: 'T', stock: 1, opensAt: 'in 5s' }], accounts: { count: 1 } });
+    const f = fixture;
+    const campaign = f.app.engine.create({
+      name: 'c',
+      target: 'simulator',
+      item: 'T1',
+      opensAt: 'item',
+      accounts: { count: 1 },
+    });
+    refuseWrites(f, true);
+    f.app.engine.recorder.defer(() =>
+      f.app.store.db.prepare('UPDATE campaigns SET error_message = ? WHERE id = ?').run('kept in memory', campaign.id),
+    );
+    setTimeout(() => refuseWrites(f, false), 700);
+    await f.app.engine.close();
+    expect(f.app.engine.recorder.pending).toBe(0);
+    expect(f.app.engine.get(campaign.id).errorMessage).toBe('kept in memory');
+  });
 });
