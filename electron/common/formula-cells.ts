@@ -4,4 +4,4 @@
  * (`-2`, `3.5`) is left as it is: a spreadsheet reads it as the number, and a re-import must get the number back.
  */
 export const neutraliseFormula = (cell: string): string =>
-  /^[=+\-@\t\r]/.test(cell) && !/^-?\d+(\.\d+)?$/.test(cell) ? `'${cell}` : cell;
+  /^[=+\-@\t\r]/.test(cell) && !/^-\d+(\.\d+)?$/.test(cell) ? `'${cell}` : cell;

@@ -23,6 +23,24 @@ describe('Marzullo at its edges', () => {
     expect(agreement).toMatchObject({ offsetMs: 5, boundMs: 5, truechimers: ['a', 'b'] });
   });
 
+  it('names a falseticker on either side of the agreement', () => {
+    const agreement = marzullo([
+      { id: 'low', offsetMs: 0.5, boundMs: 0.5 },
+      { id: 'a', offsetMs: 15, boundMs: 5 },
+      { id: 'b', offsetMs: 15, boundMs: 3 },
+      { id: 'high', offsetMs: 40, boundMs: 1 },
+    ]);
+    expect(agreement).toMatchObject({ offsetMs: 15, boundMs: 3, falsetickers: ['low', 'high'] });
+  });
+
+  it('breaks a tie between disjoint intervals towards the lower one', () => {
+    const agreement = marzullo([
+      { id: 'a', offsetMs: 5, boundMs: 5 },
+      { id: 'b', offsetMs: 25, boundMs: 5 },
+    ]);
+    expect(agreement).toMatchObject({ offsetMs: 5, boundMs: 5, truechimers: ['a'], falsetickers: ['b'] });
+  });
+
   it('prefers the interval three sources share over a wider one two share', () => {
     const agreement = marzullo([
       { id: 'a', offsetMs: 0, boundMs: 10 },
@@ -52,11 +70,14 @@ describe('token bucket hold', () => {
 });
 
 describe('formula cells', () => {
-  it.each(['=1+1', '+1+1', '-1+cmd', '@SUM(A1)', '\tx', '\rx', '=HYPERLINK("x")'])('neutralises %j', (cell) => {
-    expect(neutraliseFormula(cell)).toBe(`'${cell}`);
-  });
+  it.each(['=1+1', '+1+1', '-1+cmd', '-1.', '-.5', '-2e3', '@SUM(A1)', '\tx', '\rx', '=HYPERLINK("x")'])(
+    'neutralises %j',
+    (cell) => {
+      expect(neutraliseFormula(cell)).toBe(`'${cell}`);
+    },
+  );
 
-  it.each(['-2', '-0.5', '3', '12.25', 'user0001', 'a=b', ''])('leaves %j as it is', (cell) => {
+  it.each(['-2', '-12', '-0.5', '-12.25', '3', '12.25', 'user0001', 'a=b', ''])('leaves %j as it is', (cell) => {
     expect(neutraliseFormula(cell)).toBe(cell);
   });
 });
