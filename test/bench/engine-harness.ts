@@ -104,8 +104,9 @@ export const quantile = (values: number[], q: number): number => {
 };
 
 /**
- * The baseline: what simpler tools do. `setTimeout` to the open instant read as if it were local time (no offset
- * correction), one request per account, then a retry every 100 ms whatever the answer says, Retry-After ignored.
+ * The baseline: the competent simple client a user writes. `setTimeout` to the open instant read as if it were local
+ * time (no offset correction), one request per account, then a retry every 100 ms — or after the target's
+ * `Retry-After` when it names one — and, the way simple tools refresh, a new sign-in on a 401.
  */
 export async function runBaseline(options: {
   urls: string[];
@@ -152,6 +153,7 @@ export async function runBaseline(options: {
   const book = async (index: number): Promise<void> => {
     while (Date.now() < deadline) {
       let status = 0;
+      let retryAfterS = 0;
       try {
         const response = await request(
           `${options.urls[index % options.urls.length]}/api/items/${options.itemId}/book`,
@@ -168,6 +170,7 @@ export async function runBaseline(options: {
           },
         );
         status = response.statusCode;
+        retryAfterS = Number(response.headers['retry-after'] ?? 0) || 0;
         await response.body.dump();
       } catch {
         status = 0;
@@ -179,7 +182,11 @@ export async function runBaseline(options: {
         return;
       }
       if (status === 409 || status === 412) return;
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      if (status === 401) {
+        await loginOne(index + 1).catch(() => undefined); // the token expired: sign in again, as simple tools do
+        continue;
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.max(100, retryAfterS * 1000)));
     }
   };
   await new Promise((resolve) => setTimeout(resolve, Math.max(0, options.openAtServerMs - Date.now())));

@@ -1,6 +1,6 @@
 // `tminus bench reports`: every attribution dimension over a campaign of 1,000,000 attempts, through its covering
-// index, next to the obvious query (GROUP BY the column or bucket expression, reading the table), in the same run.
-// Goal: ≤ 200 ms per query.
+// index, next to the obvious query as a user would write it (GROUP BY the column or bucket expression), on the same
+// table with the same indexes — SQLite's planner is free to use them — in the same run. Goal: ≤ 200 ms per query.
 import { openStore } from '../../electron/store';
 import { AttributionQueries, DIMENSIONS } from '../../electron/reports/attribution';
 import { createProgress } from '../../electron/cli/progress';
@@ -8,7 +8,7 @@ import { makeTempDir } from '../helpers/temp-dir';
 import { emitResult, markdownTable, round, type BenchOptions } from './bench-output';
 import { FIXTURE_CAMPAIGN, FIXTURE_OPEN_MS, seedAttempts } from './attempts-fixture';
 
-/** The obvious SQL for each dimension: what a report without its own indexes would run. */
+/** The obvious SQL for each dimension, as a user writes it; the planner picks whatever index it likes. */
 const NAIVE: Record<(typeof DIMENSIONS)[number], string> = {
   account: 'account_id',
   endpoint: 'endpoint',
@@ -39,7 +39,7 @@ export async function runReportsBench(options: BenchOptions): Promise<void> {
         dimension,
         store.db.prepare(
           `SELECT ${NAIVE[dimension]} AS key, count(*) AS attempts, sum(outcome = 'success') AS successes
-           FROM attempts NOT INDEXED WHERE campaign_id = @campaign GROUP BY key`,
+           FROM attempts WHERE campaign_id = @campaign GROUP BY key`,
         ),
       ]),
     );
@@ -60,7 +60,7 @@ export async function runReportsBench(options: BenchOptions): Promise<void> {
     const oursMs = Object.fromEntries(
       DIMENSIONS.map((dimension) => [dimension, time(() => ours.by(FIXTURE_CAMPAIGN, dimension))]),
     );
-    progress.step('baseline: the obvious GROUP BY, reading the table');
+    progress.step('baseline: the obvious GROUP BY, same indexes');
     const baseMs = Object.fromEntries(
       DIMENSIONS.map((dimension) => [dimension, time(() => naive[dimension]!.all(params(dimension)))]),
     );
@@ -78,7 +78,7 @@ export async function runReportsBench(options: BenchOptions): Promise<void> {
         `attribution over ${count.toLocaleString('en-US')} attempts`,
         'buckets',
         'ours ms (median)',
-        'GROUP BY on the table ms',
+        'obvious GROUP BY ms',
         'ratio',
       ],
       rows,
