@@ -1,5 +1,6 @@
 // Three projects: unit (pure logic), integration (real SQLite files, real servers on 127.0.0.1), e2e (the built
-// console in Debian's Chromium, and the Electron shell where its binary exists). `npm test` runs all three.
+// console in Debian's Chromium, and the Electron shell where its binary exists). `npm test` runs all three; the
+// integration and e2e projects build out/ first, so the CLI and the console they start are never stale.
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -10,6 +11,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
+          globalSetup: ['test/helpers/build-once.ts'],
           environment: 'node',
           testTimeout: 20_000,
         },
@@ -18,6 +20,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
+          globalSetup: ['test/helpers/build-once.ts'],
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 60_000,
