@@ -34,7 +34,10 @@ export function csvSink(out: Writable, header: string[], options: { bom?: boolea
     block = [];
     return write(text);
   };
-  void write((options.bom ? '\ufeff' : '') + stringify([header], { record_delimiter: '\r\n' }));
+  // The header's own wait is not awaited by anyone: a destination that fails meanwhile is kept as the failure that the
+  // next row or the end throws, never left as an unhandled rejection.
+  const headerWritten = write((options.bom ? '\ufeff' : '') + stringify([header], { record_delimiter: '\r\n' }));
+  if (headerWritten) headerWritten.catch((error: Error) => (failure ??= error));
   return {
     row(cells) {
       block.push(cells.map((cell) => (typeof cell === 'string' ? neutraliseFormula(cell) : cell)));
