@@ -43,23 +43,24 @@ export async function lookupOrder(
 ): Promise<LookupResult> {
   const lookup = profile.orderStatus!;
   const answer = await send(renderRequest(lookup.request, context, profile.auth.header));
+  // Found reads as 'success', not found as 'soldOut'; anything else (no answer included: it has no network matcher
+  // here) is 'retryable' or 'fatal' and settles nothing.
   const matched = classify(
     answer,
     [
       { ...lookup.found, outcome: 'success' },
       { ...lookup.notFound, outcome: 'soldOut' },
-      { outcome: 'fatal', extract: {} },
     ],
     profile.errorCode,
   );
-  if (answer.status !== null && matched.outcome === 'success') {
+  if (matched.outcome === 'success') {
     const orderId = matched.extracted.orderId;
     return { kind: 'found', orderId: typeof orderId === 'string' ? orderId : null, answer };
   }
-  if (answer.status !== null && matched.outcome === 'soldOut') return { kind: 'notFound', answer };
+  if (matched.outcome === 'soldOut') return { kind: 'notFound', answer };
   return {
     kind: 'failed',
-    error: answer.networkError ?? matched.errorCode ?? `HTTP_${answer.status}`,
+    error: answer.networkError ?? matched.errorCode ?? 'NO_ANSWER',
     unauthorized: answer.status === 401,
     retryAfterMs: retryAfterMs(answer.headers, Date.now()),
     answer,

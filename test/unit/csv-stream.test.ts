@@ -62,4 +62,30 @@ describe('CSV sink', () => {
       expect((error as Error).message).toBe('disk full');
     }
   });
+
+  it('throws the destination error it heard, from the next block and from the end, even if the stream goes on', async () => {
+    const out = new Collect();
+    const sink = csvSink(out, ['a']);
+    await sink.row([1]);
+    out.emit('error', new Error('quota exceeded')); // the destination says so, without being destroyed
+    expect.assertions(2);
+    try {
+      for (let i = 0; i < 500; i += 1) await sink.row([i]);
+    } catch (error) {
+      expect((error as Error).message).toBe('quota exceeded');
+    }
+    await expect(sink.end()).rejects.toThrow('quota exceeded');
+  });
+
+  it('hears a destination error even when nothing was waiting on it (a roomy destination)', async () => {
+    const roomy = new Writable({ write: (_chunk, _encoding, done) => done() }); // takes the header without waiting
+    const sink = csvSink(roomy, ['a']);
+    roomy.emit('error', new Error('gone'));
+    expect.assertions(1);
+    try {
+      for (let i = 0; i < 500; i += 1) await sink.row([i]);
+    } catch (error) {
+      expect((error as Error).message).toBe('gone');
+    }
+  });
 });

@@ -126,10 +126,24 @@ describe('answers that may hide a booking', () => {
   it.each(['ETIMEDOUT', 'ECONNRESET', 'HPE_INVALID_RESPONSE', 'UND_ERR_SOCKET'])('a lost answer (%s) may', (code) => {
     expect(mayHaveBooked(lost(code))).toBe(true);
   });
-  it.each(['ECONNREFUSED', 'ENOTFOUND', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_INVALID_ARG'])(
-    'a request that never left (%s) may not',
-    (code) => expect(mayHaveBooked(lost(code))).toBe(false),
-  );
+  it.each([
+    'ECONNREFUSED',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'EHOSTUNREACH',
+    'ENETUNREACH',
+    'UND_ERR_CONNECT_TIMEOUT',
+    'UND_ERR_INVALID_ARG',
+    'ERR_TLS_CERT_ALTNAME_INVALID',
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+    'SELF_SIGNED_CERT_IN_CHAIN',
+    'CERT_HAS_EXPIRED',
+  ])('a request that never left (%s) may not', (code) => expect(mayHaveBooked(lost(code))).toBe(false));
+  it('a failure with no code may (nothing says it never left)', () => {
+    expect(mayHaveBooked(answer({ status: null, networkError: null }))).toBe(true);
+  });
+
   it('gateway errors may; answers the target gave on purpose may not', () => {
     for (const status of [500, 502, 504]) expect(mayHaveBooked(answer({ status }))).toBe(true);
     for (const status of [200, 201, 409, 425, 429, 503, 401]) expect(mayHaveBooked(answer({ status }))).toBe(false);
@@ -163,6 +177,7 @@ describe('order lookup', () => {
       [answer({ status: 429, headers: { 'retry-after-ms': '700' } }), { retryAfterMs: 700, error: 'HTTP_429' }],
       [answer({ status: 502 }), { error: 'HTTP_502', retryAfterMs: null }],
       [lost('ETIMEDOUT'), { error: 'ETIMEDOUT' }],
+      [answer({ status: null, networkError: null }), { error: 'NO_ANSWER', unauthorized: false }],
     ];
     for (const [reply, expected] of cases) {
       const result = await lookupOrder(profile, context, async () => reply);
