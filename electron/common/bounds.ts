@@ -2,6 +2,9 @@
 // bucket can space. A rate of 1e-9/s is an interval of 31 years (past any timer); 1e6/s is no limit at all.
 import { z } from 'zod';
 
+/** How many bookings of one item an account may hold: 1 to 100. */
+export const BookingsPerAccount = z.number().int().min(1).max(100).default(1);
+
 /** A wait in whole ms, 1 ms to one hour. */
 export const DurationMs = z.number().int().min(1).max(3_600_000);
 /** Requests per second: at least one an hour (0.0003/s), at most 100,000/s. */

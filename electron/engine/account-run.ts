@@ -32,6 +32,27 @@ export interface AccountRun {
   unknown: boolean;
 }
 
+/** A fresh run of `account` under `key`: nothing sent, nothing known, no session or connection yet. */
+export function newAccountRun(account: AccountView, key: string, limiter: RateLimiter): AccountRun {
+  return {
+    account,
+    key,
+    limiter,
+    done: false,
+    outcome: null,
+    retry: 0,
+    recoveries: 0,
+    captcha: null,
+    captchaAsked: false,
+    notBeforeMs: 0,
+    tokens: null,
+    armed: null,
+    home: null,
+    sent: false,
+    unknown: false,
+  };
+}
+
 /**
  * Waits `ms`, or less if `signal` aborts first. A wait past what a timer holds (a Retry-After of years) is held at
  * the timer's limit — 24 days, longer than any campaign — never fired at once as Node would.

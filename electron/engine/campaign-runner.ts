@@ -20,7 +20,7 @@ import { backoffMs } from './backoff';
 import { react } from './react';
 import { FireScheduler } from './fire-scheduler';
 import { burstLeadMs, type BurstCalibration } from './burst-calibration';
-import { eachLimited, sleep, templateContext, type AccountRun } from './account-run';
+import { eachLimited, newAccountRun, sleep, templateContext, type AccountRun } from './account-run';
 import { obtainCaptcha } from './captcha-step';
 import { attemptRow, OPEN_EVIDENCE } from './attempt-row';
 import { shotInstants, timeSourceFor } from './shot-plan';
@@ -168,23 +168,13 @@ export class CampaignRunner {
         upTo: excludeIds.length > 0 || deps.resumeAccountIds !== undefined,
       });
       const accountRate = Math.min(profile.limits.accountRatePerSec, spec.limits.accountRatePerSec ?? Infinity);
-      this.runs = leased.map((account) => ({
-        account,
-        key: idempotencyKey(deps.campaignId, account.id, spec.item),
-        limiter: new RateLimiter(accountRate, profile.limits.accountBurst),
-        done: false,
-        outcome: null,
-        retry: 0,
-        recoveries: 0,
-        captcha: null,
-        captchaAsked: false,
-        notBeforeMs: 0,
-        tokens: null,
-        armed: null,
-        home: null,
-        sent: false,
-        unknown: false,
-      }));
+      this.runs = leased.map((account) =>
+        newAccountRun(
+          account,
+          idempotencyKey(deps.campaignId, account.id, spec.item),
+          new RateLimiter(accountRate, profile.limits.accountBurst),
+        ),
+      );
       // Every intent is durable before any request of the campaign can be on the wire.
       const openLocalMs = deps.openAtServerMs - (deps.clockService.current(undefined, [source])?.offsetMs ?? 0);
       deps.intents.prepare(

@@ -2,7 +2,7 @@
 // when it opens on the server's clock, which accounts, which strategy, and limits no looser than the profile's.
 import { z } from 'zod';
 import { CampaignOpensAtSchema } from '../common/opens-at';
-import { RatePerSec, TimeZoneName } from '../common/bounds';
+import { BookingsPerAccount, RatePerSec, TimeZoneName } from '../common/bounds';
 
 export const CampaignSpecSchema = z
   .object({
@@ -19,13 +19,9 @@ export const CampaignSpecSchema = z
         group: z.string().optional(),
         tag: z.string().optional(),
         ids: z.array(z.number().int().positive()).max(100_000).optional(),
-        bookingsPerAccount: z
-          .number()
-          .int()
-          .min(1)
-          .max(100)
-          .default(1)
-          .describe('accounts holding this many bookings of the item (the ledger, all campaigns) are left out'),
+        bookingsPerAccount: BookingsPerAccount.describe(
+          'accounts holding this many bookings of the item (the ledger, all campaigns) are left out',
+        ),
       })
       .strict(),
     strategy: z

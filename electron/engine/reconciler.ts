@@ -7,7 +7,7 @@ import type { LocalClock } from '../clock';
 import type { AttemptRecord, CampaignRecord, IntentRecord, IntentsRepository } from '../store';
 import type { TargetProfile } from '../targets';
 import type { AccountRun } from './account-run';
-import { eachLimited, sleep, templateContext } from './account-run';
+import { eachLimited, newAccountRun, sleep, templateContext } from './account-run';
 import type { AttemptRecorder } from './attempt-recorder';
 import { backoffMs } from './backoff';
 import { EndpointPool } from './endpoint-pool';
@@ -153,25 +153,16 @@ function finish(
   return report;
 }
 
+/** The run reconciliation asks about: sent, its result unknown, with the account's own budget. */
 function runFor(intent: IntentRecord, deps: ReconcileDeps, limits: TargetProfile['limits']): AccountRun {
-  const account = deps.accounts.get(intent.accountId);
-  return {
-    account,
-    key: intent.idempotencyKey,
-    limiter: new RateLimiter(limits.accountRatePerSec, limits.accountBurst),
-    done: false,
-    outcome: null,
-    retry: 0,
-    recoveries: 0,
-    captcha: null,
-    captchaAsked: false,
-    notBeforeMs: 0,
-    tokens: null,
-    armed: null,
-    home: null,
-    sent: true,
-    unknown: true,
-  };
+  const run = newAccountRun(
+    deps.accounts.get(intent.accountId),
+    intent.idempotencyKey,
+    new RateLimiter(limits.accountRatePerSec, limits.accountBurst),
+  );
+  run.sent = true;
+  run.unknown = true;
+  return run;
 }
 
 function reconciledRow(

@@ -2,7 +2,7 @@
 // back is here — requests as templates, answers as JMESPath matchers — with the limits the operator may not exceed.
 import { z } from 'zod';
 import { OutcomeSchema } from '../ipc/contract';
-import { Burst, DurationMs, HeaderValue, RatePerSec, TimeZoneName } from '../common/bounds';
+import { BookingsPerAccount, Burst, DurationMs, HeaderValue, RatePerSec, TimeZoneName } from '../common/bounds';
 
 const Path = z.string().regex(/^\//, 'a path starting with /');
 const Jmes = z.string().min(1);
@@ -53,13 +53,9 @@ export const TargetProfileSchema = z
         accountBurst: Burst,
         concurrency: z.number().int().min(1).max(4096).default(256),
         timeoutMs: z.number().int().min(50).max(120_000).default(5_000),
-        bookingsPerAccount: z
-          .number()
-          .int()
-          .min(1)
-          .max(100)
-          .default(1)
-          .describe('how many bookings of one item an account may hold (a campaign may not ask for more)'),
+        bookingsPerAccount: BookingsPerAccount.describe(
+          'how many bookings of one item an account may hold (a campaign may not ask for more)',
+        ),
       })
       .strict(),
     retry: z
