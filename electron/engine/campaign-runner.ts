@@ -20,18 +20,19 @@ import { backoffMs } from './backoff';
 import { react } from './react';
 import { FireScheduler } from './fire-scheduler';
 import { burstLeadMs, type BurstCalibration } from './burst-calibration';
-import { eachLimited, newAccountRun, sleep, templateContext, type AccountRun } from './account-run';
+import { eachLimited, sleep, templateContext, type AccountRun } from './account-run';
 import { obtainCaptcha } from './captcha-step';
 import { attemptRow, OPEN_EVIDENCE } from './attempt-row';
 import { shotInstants, timeSourceFor } from './shot-plan';
-import { idempotencyKey } from './idempotency-key';
 import type { AttemptRecorder } from './attempt-recorder';
 import type { CaptchaSolver } from './captcha-solver';
 import { summarise, type RunSummary, type FirstShot } from './run-summary';
 import type { LoadedShot } from './armed-connection';
 import { disarm, fireFirstShot, loadFirstShot, reopenClosed, sendOnArmed, serialiseFor } from './armed-shots';
 import { armConnections } from './arm-connections';
+import { leaseRuns, type LeftOut } from './lease-runs';
 import { closingMarks, marksForAnswer, settleByLookup, type LookupDeps } from './intent-settler';
+import { runLookups } from './run-lookups';
 
 export interface RunnerDeps {
   campaignId: string;
@@ -54,12 +55,6 @@ export interface RunnerDeps {
   /** Refuses to arm when the data directory's disk is nearly full (throws STORAGE_LOW). */
   checkStorage?: () => void;
   random?: () => number;
-}
-
-/** How the accounts a campaign left out were chosen: the ledger says they booked, or their result is unknown. */
-export interface LeftOut {
-  alreadyBooked: number;
-  unsettled: number;
 }
 
 export class CampaignRunner {
@@ -155,39 +150,20 @@ export class CampaignRunner {
       this.rttMs = report.sources[0]?.estimate?.medianDelayMs ?? 0;
       this.fastestRttMs = report.sources[0]?.estimate?.delayMs ?? this.rttMs;
 
-      // The ledger first: accounts that already booked this item, or whose result for it is unknown, sit out.
-      const excluded = deps.intents.excluded(spec.target, spec.item, spec.accounts.bookingsPerAccount);
-      const unsettled = excluded.unsettled.filter((id) => !excluded.booked.includes(id));
-      this.leftOut = { alreadyBooked: excluded.booked.length, unsettled: unsettled.length };
-      const excludeIds = [...excluded.booked, ...unsettled];
-      const leased = deps.accounts.lease(spec.target, deps.campaignId, spec.accounts.count, this.leaseTtlMs(), {
-        group: spec.accounts.group,
-        tag: spec.accounts.tag,
-        accountIds: deps.resumeAccountIds ?? spec.accounts.ids,
-        excludeIds,
-        upTo: excludeIds.length > 0 || deps.resumeAccountIds !== undefined,
+      // The ledger first (booked and unsettled accounts sit out), then the leases, then every intent, durable.
+      const leased = leaseRuns({
+        campaignId: deps.campaignId,
+        spec,
+        profile,
+        accounts: deps.accounts,
+        intents: deps.intents,
+        leaseTtlMs: this.leaseTtlMs(),
+        resumeAccountIds: deps.resumeAccountIds,
+        plannedLocalMs: deps.openAtServerMs - (deps.clockService.current(undefined, [source])?.offsetMs ?? 0),
+        nowMs: deps.clock.nowMs(),
       });
-      const accountRate = Math.min(profile.limits.accountRatePerSec, spec.limits.accountRatePerSec ?? Infinity);
-      this.runs = leased.map((account) =>
-        newAccountRun(
-          account,
-          idempotencyKey(deps.campaignId, account.id, spec.item),
-          new RateLimiter(accountRate, profile.limits.accountBurst),
-        ),
-      );
-      // Every intent is durable before any request of the campaign can be on the wire.
-      const openLocalMs = deps.openAtServerMs - (deps.clockService.current(undefined, [source])?.offsetMs ?? 0);
-      deps.intents.prepare(
-        this.runs.map((run) => ({
-          campaignId: deps.campaignId,
-          accountId: run.account.id,
-          targetId: spec.target,
-          itemId: spec.item,
-          idempotencyKey: run.key,
-          plannedSendLocalMs: openLocalMs,
-        })),
-        deps.clock.nowMs(),
-      );
+      this.runs = leased.runs;
+      this.leftOut = leased.leftOut;
       this.renewTimer = setInterval(
         () => bestEffort(() => deps.accounts.renewLease(deps.campaignId, this.leaseTtlMs())),
         30_000,
@@ -353,51 +329,23 @@ export class CampaignRunner {
 
   private lookupDeps(signal: AbortSignal, phase: 'run' | 'end'): LookupDeps {
     const { deps } = this;
-    const campaignId = deps.campaignId;
-    return {
-      profile: deps.profile,
-      waitForSlot: async (run) => {
-        const slot = reserveAll([this.targetLimiter, run.limiter], deps.clock.nowMs());
-        await sleep(slot - deps.clock.nowMs(), signal);
+    return runLookups(
+      {
+        campaignId: deps.campaignId,
+        profile: deps.profile,
+        clock: deps.clock,
+        sessions: deps.sessions,
+        recorder: deps.recorder,
+        random: this.random,
+        targetLimiter: this.targetLimiter,
+        chooseEndpoint: () => (this.pool ? this.chooseEndpoint() : null),
+        context: (run) => this.context(run),
+        recordFound: (run, answer, orderId, marks) =>
+          this.record(run, answer, answer.sentLocalMs, 'success', 'ORDER_LOOKUP', null, orderId, marks),
       },
-      send: (request) => {
-        const endpoint = this.pool ? this.chooseEndpoint() : null;
-        return endpoint
-          ? exchange(endpoint, request, deps.clock, deps.profile.limits.timeoutMs)
-          : Promise.resolve(null);
-      },
-      context: (run) => this.context(run),
-      recoverSession: async (run) => {
-        await deps.sessions.recoverFromUnauthorized(run.account.id);
-        run.tokens = deps.sessions.tokens(run.account.id);
-      },
-      backoffMs: (n) => backoffMs(n, deps.profile.retry.baseMs, deps.profile.retry.maxMs, this.random) + 50,
-      sleep: (ms) => sleep(ms, signal),
-      settled: (run, result) => {
-        const who = { campaignId, accountId: run.account.id };
-        if (result.kind === 'found') {
-          run.done = true;
-          run.outcome = 'success';
-          const marks: IntentMark[] = [{ kind: 'booked', ...who, orderId: result.orderId, by: 'lookup' }];
-          this.record(
-            run,
-            result.answer,
-            result.answer.sentLocalMs,
-            'success',
-            'ORDER_LOOKUP',
-            null,
-            result.orderId,
-            marks,
-          );
-        } else {
-          deps.recorder.mark(
-            phase === 'run' ? { kind: 'cleared', ...who } : { kind: 'notBooked', ...who, by: 'lookup' },
-          );
-        }
-      },
-      failed: (run, error) =>
-        deps.recorder.mark({ kind: 'lookupFailed', campaignId, accountId: run.account.id, error }),
-    };
+      signal,
+      phase,
+    );
   }
 
   private prepare(run: AccountRun): PreparedRequest {

@@ -1,0 +1,64 @@
+// Arming's account step: the ledger decides who sits out (already booked this item, or a result for it still
+// unknown), the pool leases the rest (up to the campaign's count), and every intent is written in one transaction —
+// before any request of the campaign can be on the wire.
+import type { AccountsService } from '../accounts';
+import type { IntentsRepository } from '../store';
+import type { TargetProfile } from '../targets';
+import type { CampaignSpec } from './campaign-spec';
+import { newAccountRun, type AccountRun } from './account-run';
+import { idempotencyKey } from './idempotency-key';
+import { RateLimiter } from './rate-limiter';
+
+/** How the accounts a campaign left out were chosen: the ledger says they booked, or their result is unknown. */
+export interface LeftOut {
+  alreadyBooked: number;
+  unsettled: number;
+}
+
+export interface LeaseRunsInput {
+  campaignId: string;
+  spec: CampaignSpec;
+  profile: TargetProfile;
+  accounts: AccountsService;
+  intents: IntentsRepository;
+  leaseTtlMs: number;
+  /** A resumed campaign drives these (its own accounts that have not booked). */
+  resumeAccountIds?: number[];
+  /** Where the first shots are planned, on the local clock (kept with each intent). */
+  plannedLocalMs: number;
+  nowMs: number;
+}
+
+export function leaseRuns(input: LeaseRunsInput): { runs: AccountRun[]; leftOut: LeftOut } {
+  const { campaignId, spec, profile } = input;
+  const excluded = input.intents.excluded(spec.target, spec.item, spec.accounts.bookingsPerAccount);
+  const unsettled = excluded.unsettled.filter((id) => !excluded.booked.includes(id));
+  const excludeIds = [...excluded.booked, ...unsettled];
+  const leased = input.accounts.lease(spec.target, campaignId, spec.accounts.count, input.leaseTtlMs, {
+    group: spec.accounts.group,
+    tag: spec.accounts.tag,
+    accountIds: input.resumeAccountIds ?? spec.accounts.ids,
+    excludeIds,
+    upTo: excludeIds.length > 0 || input.resumeAccountIds !== undefined,
+  });
+  const accountRate = Math.min(profile.limits.accountRatePerSec, spec.limits.accountRatePerSec ?? Infinity);
+  const runs = leased.map((account) =>
+    newAccountRun(
+      account,
+      idempotencyKey(campaignId, account.id, spec.item),
+      new RateLimiter(accountRate, profile.limits.accountBurst),
+    ),
+  );
+  input.intents.prepare(
+    runs.map((run) => ({
+      campaignId,
+      accountId: run.account.id,
+      targetId: spec.target,
+      itemId: spec.item,
+      idempotencyKey: run.key,
+      plannedSendLocalMs: input.plannedLocalMs,
+    })),
+    input.nowMs,
+  );
+  return { runs, leftOut: { alreadyBooked: excluded.booked.length, unsettled: unsettled.length } };
+}
