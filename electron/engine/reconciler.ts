@@ -111,6 +111,7 @@ export async function reconcileCampaign(
                 [{ kind: 'booked', ...who, orderId: result.orderId, by: 'lookup' }],
                 true,
               );
+              deps.accounts.recordOutcome(intent.accountId, 'success'); // the account's own count of bookings
             } else {
               deps.recorder.mark({ kind: 'notBooked', ...who, by: 'lookup' });
             }

@@ -133,6 +133,7 @@ export const useCampaignsStore = create<CampaignsState>()((set, get) => {
         report = await api.invoke('campaigns/reconcile', { id });
       });
       set({ reconciled: report });
+      await get().refreshAccounts(); // leases released, bookings counted
       return report;
     },
     async rehearse() {
