@@ -95,6 +95,7 @@ export async function armConnections(input: {
     serverTimeHeader: profile.serverTimeHeader,
     offsetMs: input.offsetMs,
     rttMs: input.rttMs,
+    stopSignal: input.stopSignal,
   });
   for (const run of armed) if (!run.armed!.ready) disarm(run); // it did not answer as HTTP/1.1 keep-alive
   return { pool, calibration };

@@ -2,11 +2,13 @@
 // warm-up requests is released the way the fire path releases the first shots, and how late its median was is
 // measured: at the target when it stamps its answers (its own intake queue included), else as the requests leave
 // this process. A `centered` campaign starts its burst of first shots early by that lateness, scaled to its size, so
-// that the burst's median lands on the instant. The warm-up requests take their places in the target's bucket.
+// that the burst's median lands on the instant. The warm-up requests take their places in the target's bucket, and
+// no more of them leave together than the bucket holds.
 import type { LocalClock } from '../clock';
 import type { FireScheduler } from './fire-scheduler';
 import type { RateLimiter } from './rate-limiter';
 import type { Exchange } from './http-exchange';
+import { sleep } from './account-run';
 
 export interface BurstCalibration {
   /** How many requests the calibration burst had. */
@@ -26,14 +28,20 @@ export async function calibrateBurst(input: {
   serverTimeHeader: string | undefined;
   offsetMs: number;
   rttMs: number;
+  /** Ends the waits of the requests after the burst (cancel). */
+  stopSignal: AbortSignal;
 }): Promise<BurstCalibration> {
   const { clock, count } = input;
+  // Never more together than the target's bucket holds: a burst of its size, released at the slot of its last
+  // request (k ≤ burst requests at once conform once k tokens have accrued). The rest still go — each proves its
+  // connection — but one by one, each at its own slot.
+  const size = Math.min(count, Math.max(1, Math.floor(input.targetLimiter.burst)));
   let releaseAt = clock.nowMs();
-  for (let n = 0; n < count; n += 1) releaseAt = Math.max(releaseAt, input.targetLimiter.reserve(clock.nowMs()));
+  for (let n = 0; n < size; n += 1) releaseAt = Math.max(releaseAt, input.targetLimiter.reserve(clock.nowMs()));
   releaseAt += 5; // room for the coarse timer and the spin
   const left: number[] = [];
-  const answers = await Promise.all(
-    Array.from({ length: count }, async (_, n) => {
+  const burst = Promise.all(
+    Array.from({ length: size }, async (_, n) => {
       let answer = null as Promise<Exchange> | null;
       await input.scheduler.at(releaseAt, () => {
         answer = input.send(n);
@@ -42,6 +50,20 @@ export async function calibrateBurst(input: {
       return answer; // null only when the wait was cancelled
     }),
   ).then((all) => all.filter((answer): answer is Exchange => answer !== null));
+  // The rest wait for the burst to have left: the bucket is empty from that instant (not from the one planned, which
+  // the release may miss by a little), and refills at the rate (+1 ms for the way there).
+  const released = new Promise<void>((resolve) => void input.scheduler.at(releaseAt).then(() => resolve()));
+  const rest = released.then(() => {
+    input.targetLimiter.holdUntil(clock.nowMs() + 1_000 / input.targetLimiter.ratePerSec + 1);
+    return Promise.all(
+      Array.from({ length: count - size }, async (_, n) => {
+        const slot = input.targetLimiter.reserve(clock.nowMs());
+        await sleep(slot - clock.nowMs(), input.stopSignal); // a plain timer: these prove connections, not timing
+        return input.send(size + n);
+      }),
+    );
+  });
+  const [answers] = await Promise.all([burst, rest]);
   const header = input.serverTimeHeader?.toLowerCase();
   const late = header
     ? answers
@@ -49,7 +71,7 @@ export async function calibrateBurst(input: {
         .filter(Number.isFinite)
     : [];
   const median = (values: number[]): number => values.sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
-  return { size: count, lateMs: Math.max(0, median(late.length >= count / 2 ? late : left)) };
+  return { size, lateMs: Math.max(0, median(late.length >= size / 2 ? late : left)) };
 }
 
 /** How early a burst of `size` first shots starts: 0 when on time (the default), else its scaled lateness. */
