@@ -2,7 +2,7 @@
 // is it on the target's server?" with an offset, a drift and a bound that grows with the estimate's age.
 import type { EventBus } from '../ipc/event-bus';
 import type { ClockSamplesRepository } from '../store';
-import { storageFaultCode } from '../store/storage-fault';
+import { writeIfStorageAllows } from '../store/storage-fault';
 import type { LocalClock } from './local-clock';
 import { filterBurst, type BurstEstimate } from './burst-filter';
 import { marzullo } from './marzullo';
@@ -144,17 +144,20 @@ export class ClockService {
       });
     }
     for (const row of rows) {
-      this.keepSample({
-        source: row.source,
-        kind: row.kind as 'ntp' | 'http-field' | 'http-date' | 'combined',
-        campaignId,
-        takenAtLocalMs: row.atMs,
-        offsetMs: row.offsetMs,
-        delayMs: row.delayMs,
-        boundMs: row.boundMs,
-        driftPpm: row.driftPpm,
-        falseticker: row.falseticker,
-      });
+      // Samples are history for the console: a disk that cannot take one costs the chart a point, not the sync.
+      writeIfStorageAllows(() =>
+        this.options.samples?.insert({
+          source: row.source,
+          kind: row.kind as 'ntp' | 'http-field' | 'http-date' | 'combined',
+          campaignId,
+          takenAtLocalMs: row.atMs,
+          offsetMs: row.offsetMs,
+          delayMs: row.delayMs,
+          boundMs: row.boundMs,
+          driftPpm: row.driftPpm,
+          falseticker: row.falseticker,
+        }),
+      );
       this.options.bus?.emit('clock/sample', {
         source: row.source,
         offsetMs: row.offsetMs,
@@ -162,15 +165,6 @@ export class ClockService {
         delayMs: row.delayMs,
         atMs: row.atMs,
       });
-    }
-  }
-
-  /** Samples are history for the console: a disk that cannot take one now costs the chart a point, not the sync. */
-  private keepSample(sample: Parameters<ClockSamplesRepository['insert']>[0]): void {
-    try {
-      this.options.samples?.insert(sample);
-    } catch (error) {
-      if (storageFaultCode(error) === null) throw error;
     }
   }
 

@@ -5,7 +5,7 @@ import { setMaxListeners } from 'node:events';
 import type { LocalClock, ClockService, TimeSourceSpec } from '../clock';
 import type { AccountsService, SessionKeeper } from '../accounts';
 import type { AttemptsRepository, CampaignsRepository, IntentMark, IntentsRepository, StorageFault } from '../store';
-import { storageFaultCode } from '../store';
+import { writeIfStorageAllows } from '../store';
 import type { EventBus } from '../ipc/event-bus';
 import type { CampaignState, Outcome } from '../ipc/contract';
 import type { TargetProfile } from '../targets';
@@ -165,7 +165,7 @@ export class CampaignRunner {
       this.runs = leased.runs;
       this.leftOut = leased.leftOut;
       this.renewTimer = setInterval(
-        () => bestEffort(() => deps.accounts.renewLease(deps.campaignId, this.leaseTtlMs())),
+        () => writeIfStorageAllows(() => deps.accounts.renewLease(deps.campaignId, this.leaseTtlMs())),
         30_000,
       );
       this.renewTimer.unref();
@@ -477,7 +477,7 @@ export class CampaignRunner {
       this.observedOpenAtServerMs = row.serverReceivedMs ?? row.sentServerMs! + (answer.latencyMs ?? 0) / 2;
     }
     deps.recorder.record(row, marks, outcome === 'success');
-    bestEffort(() => deps.accounts.recordOutcome(run.account.id, outcome)); // health counters, not the record
+    writeIfStorageAllows(() => deps.accounts.recordOutcome(run.account.id, outcome)); // health counters, not the record
   }
 
   /** Stops everything within one frame: pending waits end, requests in flight are aborted, leases released. */
@@ -504,7 +504,7 @@ export class CampaignRunner {
     deps.recorder.flush();
     // Leases are kept for accounts whose result is still unknown: nothing drives them until reconciliation.
     const keep = this.runs.filter((run) => run.unknown).map((run) => run.account.id);
-    bestEffort(() => deps.accounts.releaseLease(deps.campaignId, keep));
+    writeIfStorageAllows(() => deps.accounts.releaseLease(deps.campaignId, keep));
     for (const run of this.runs) disarm(run);
     await this.pool?.close();
     this.unwatchStorage();
@@ -531,14 +531,5 @@ export class CampaignRunner {
     );
     this.setState(state);
     return summary;
-  }
-}
-
-/** A write whose loss under a storage fault costs nothing the record promises (health counters, lease renewal). */
-function bestEffort(write: () => unknown): void {
-  try {
-    write();
-  } catch (error) {
-    if (storageFaultCode(error) === null) throw error;
   }
 }

@@ -35,5 +35,5 @@ export {
   type LedgerBooking,
 } from './intents-repository';
 export { createRecordWriter, type RecordWriter } from './record-writer';
-export { storageFaultCode, type StorageFault } from './storage-fault';
+export { storageFaultCode, writeIfStorageAllows, type StorageFault } from './storage-fault';
 export { requireFreeSpace, freeBytes, DEFAULT_MIN_FREE_BYTES } from './free-space';

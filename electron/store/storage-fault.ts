@@ -14,3 +14,15 @@ export function storageFaultCode(error: unknown): string | null {
   if (typeof code !== 'string') return null;
   return FAULT_CODES.test(code) || ERRNO_CODES.has(code) ? code : null;
 }
+
+/**
+ * Runs a write whose loss under a storage fault costs nothing the record promises (health counters, lease renewal,
+ * clock history): a storage fault is swallowed, any other error is thrown.
+ */
+export function writeIfStorageAllows(write: () => unknown): void {
+  try {
+    write();
+  } catch (error) {
+    if (storageFaultCode(error) === null) throw error;
+  }
+}
