@@ -25,10 +25,12 @@ import { resourcesDir } from './platform/resources-dir';
 import { reportOnnxRuntime } from './platform/onnx-providers';
 import { validateProfile, parseProfile, ProfileSignIn } from './targets';
 import { validateProfileText } from './targets/validate-text';
+import { profileCaveats } from './targets/profile-loader';
 import { SimService } from './sim';
 import { ClockService, reportToWire, systemLocalClock, type LocalClock } from './clock';
 import { keyFileSealer, loadOrCreateKey, SecretBox, type Sealer } from './secrets';
 import { AccountsService, HealthMonitor, SessionKeeper, type SignInAdapter } from './accounts';
+import { NO_SIGN_IN } from './accounts/sign-in';
 import {
   DebugAnswerSolver,
   EngineService,
@@ -37,6 +39,7 @@ import {
   type CaptchaSolver,
 } from './engine';
 import { campaignView, engineHandlers } from './engine/handlers';
+import { TargetBudgets } from './engine/target-budget';
 import { CaptchaService, ModelCaptchaSolver } from './captcha';
 import { accountHandlers } from './accounts/handlers';
 import { TminusError } from './errors';
@@ -129,12 +132,16 @@ export function createApp(options: AppOptions): App {
   const accountsRepository = new AccountsRepository(store.db);
   const onAccountChange = (accountId: number, targetId: string): void =>
     bus.emit('account/changed', { accountId, targetId });
+  // One declared budget per target for everything this process sends it: campaigns, sign-ins, the health check.
+  const budgets = new TargetBudgets(localClock);
   const adapterFor = (targetId: string): SignInAdapter => {
     const target = targets.get(targetId);
     if (!target) throw new TminusError('TARGET_UNKNOWN', `unknown target '${targetId}'`);
     const profile = parseProfile(target.profileText, `target ${targetId}`);
+    if (!profile.auth) return NO_SIGN_IN;
     const endpoint = (): string => (profile.builtin ? simulatorUrl() : profile.endpoints[0]!);
-    return new ProfileSignIn(profile, endpoint);
+    const budget = budgets.for(profile);
+    return new ProfileSignIn(profile, endpoint, { gate: () => budget.take() });
   };
   const sessions = new SessionKeeper({
     accounts: accountsRepository,
@@ -185,6 +192,7 @@ export function createApp(options: AppOptions): App {
     intents,
     writeRecord: createRecordWriter(store.db, attempts, intents),
     checkStorage: () => requireFreeSpace(dataDir, options.minFreeBytes ?? DEFAULT_MIN_FREE_BYTES),
+    budgets,
     drainTimeoutMs: options.drainTimeoutMs,
     onDrainWait: (pending, fault) =>
       process.stderr.write(
@@ -258,7 +266,7 @@ export function createApp(options: AppOptions): App {
         if (targetId !== SIMULATOR_TARGET_ID)
           throw new TminusError('SIGN_IN_FAILED', `target '${targetId}' has no browser login page`);
         const profile = parseProfile(targets.get(targetId)!.profileText, `target ${targetId}`);
-        const browser = profile.auth.browser;
+        const browser = profile.auth?.browser;
         if (!browser) throw new TminusError('SIGN_IN_FAILED', `target '${targetId}' has no browser login page`);
         return {
           loginUrl: `${simulatorUrl()}${browser.loginPath}`,
@@ -282,9 +290,11 @@ export function createApp(options: AppOptions): App {
     },
     'targets/validate': ({ text, format }) => {
       const syntax = validateProfileText(text, format);
-      if (!syntax.ok) return { ok: false, format: syntax.format, problems: syntax.problems };
+      if (!syntax.ok) return { ok: false, format: syntax.format, problems: syntax.problems, caveats: [] };
       const checked = validateProfile(text, format);
-      return { ok: checked.ok, format: syntax.format, problems: checked.ok ? [] : checked.problems };
+      return checked.ok
+        ? { ok: true, format: syntax.format, problems: [], caveats: profileCaveats(checked.profile) }
+        : { ok: false, format: syntax.format, problems: checked.problems, caveats: [] };
     },
     'sim/status': () => sim.status(),
     'sim/start': ({ scenario }) => sim.start(scenario),

@@ -11,6 +11,12 @@ export type FreshnessAction = 'valid' | 'refreshed' | 'logged-in';
 
 const TRANSIENT_TRIES = 4;
 
+/** The target told us to wait (429 or 503): the caller waits it out inside its budget and tries again. */
+export function isToldToWait(error: unknown): boolean {
+  const status = (error as TminusError).details?.status;
+  return status === 429 || status === 503;
+}
+
 /** A server error or a network failure is worth three more tries (with a short backoff); a refusal (4xx) is not. */
 async function withTransientRetries<T>(work: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt += 1) {
@@ -18,7 +24,7 @@ async function withTransientRetries<T>(work: () => Promise<T>): Promise<T> {
       return await work();
     } catch (error) {
       const status = (error as TminusError).details?.status;
-      const transient = typeof status !== 'number' || status >= 500;
+      const transient = (typeof status !== 'number' || status >= 500) && !isToldToWait(error);
       if (!transient || attempt >= TRANSIENT_TRIES) throw error;
       await new Promise((resolve) => setTimeout(resolve, 100 * attempt * (0.5 + Math.random())));
     }
@@ -88,9 +94,13 @@ export class SessionKeeper {
       this.store(accountId, account.targetId, tokens);
     } catch (error) {
       const message = `${account.username}: login failed: ${(error as Error).message}`;
-      this.options.accounts.markSignInFailed(accountId, message, this.options.clock.nowMs());
-      this.options.onChange?.(accountId, account.targetId);
-      throw new TminusError('SIGN_IN_FAILED', message);
+      const details = (error as TminusError).details;
+      // Told to wait (429/503) is the target's load, not the account's fault: its health is left as it was.
+      if (!isToldToWait(error)) {
+        this.options.accounts.markSignInFailed(accountId, message, this.options.clock.nowMs());
+        this.options.onChange?.(accountId, account.targetId);
+      }
+      throw new TminusError('SIGN_IN_FAILED', message, details);
     }
   }
 
@@ -118,11 +128,22 @@ export class SessionKeeper {
     return work;
   }
 
+  /** Does this account's target sign in at all? */
+  private signsIn(accountId: number): boolean {
+    const account = this.options.accounts.get(accountId);
+    return !account || this.options.adapterFor(account.targetId).none !== true;
+  }
+
   private async freshen(accountId: number): Promise<FreshnessAction> {
+    if (!this.signsIn(accountId)) return 'valid';
     const now = this.options.clock.nowMs();
     const tokens = this.tokens(accountId);
     if (tokens && tokens.accessExpiresAtMs - now > this.refreshMarginMs) return 'valid';
-    if (tokens?.refreshToken && tokens.refreshExpiresAtMs > now && (await this.refresh(accountId, tokens)))
+    if (
+      (tokens?.refreshToken || tokens?.jar) &&
+      tokens.refreshExpiresAtMs > now &&
+      (await this.refresh(accountId, tokens))
+    )
       return 'refreshed';
     await this.login(accountId);
     return 'logged-in';
@@ -133,6 +154,7 @@ export class SessionKeeper {
    * captcha and looks like a new device to the target); a refused refresh flags the account for sign-in instead.
    */
   async keepAlive(accountId: number): Promise<'valid' | 'refreshed' | 'needs-sign-in'> {
+    if (!this.signsIn(accountId)) return 'valid';
     const now = this.options.clock.nowMs();
     const tokens = this.tokens(accountId);
     if (tokens && tokens.accessExpiresAtMs - now > this.refreshMarginMs) return 'valid';
@@ -148,10 +170,30 @@ export class SessionKeeper {
     return 'needs-sign-in';
   }
 
+  /**
+   * Arming's check: a session known to be fresh is proven with the target — its health request where the profile
+   * has one, else a refresh — and signed in again when refused. A target with neither is trusted on the expiry.
+   */
+  async verify(accountId: number): Promise<FreshnessAction> {
+    const action = await this.ensureFresh(accountId);
+    if (action !== 'valid') return action;
+    const account = this.options.accounts.get(accountId);
+    const tokens = this.tokens(accountId);
+    if (!account || !tokens) return action;
+    const adapter = this.options.adapterFor(account.targetId);
+    if (adapter.none) return 'valid';
+    if (adapter.canCheck && adapter.check) {
+      if ((await adapter.check(tokens)) === 'valid') return 'valid';
+      return this.recoverFromUnauthorized(accountId);
+    }
+    if (adapter.canRefresh && (tokens.refreshToken || tokens.jar)) return this.recoverFromUnauthorized(accountId);
+    return 'valid';
+  }
+
   /** The target said `unauthorized` mid-campaign: one refresh, then one re-login; throws if both fail. */
   async recoverFromUnauthorized(accountId: number): Promise<'refreshed' | 'logged-in'> {
     const tokens = this.tokens(accountId);
-    if (tokens?.refreshToken && (await this.refresh(accountId, tokens))) return 'refreshed';
+    if ((tokens?.refreshToken || tokens?.jar) && (await this.refresh(accountId, tokens))) return 'refreshed';
     await this.login(accountId);
     return 'logged-in';
   }

@@ -2,7 +2,7 @@
 import { readDocumentFile } from '../common/document-file';
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { validateProfile } from '../targets';
+import { profileCaveats, validateProfile } from '../targets';
 import { profileJsonSchema } from '../targets/profile-json-schema';
 
 export function registerTargetsCommand(program: Command): void {
@@ -15,6 +15,7 @@ export function registerTargetsCommand(program: Command): void {
       const result = validateProfile(text);
       if (result.ok) {
         console.log(`${file}: valid profile '${result.profile.id}' (${result.profile.name})`);
+        for (const caveat of profileCaveats(result.profile)) console.log(`  note: ${caveat}`);
         return;
       }
       for (const problem of result.problems) console.error(`${file}: ${problem.message}`);

@@ -32,6 +32,8 @@ export interface ClockReport {
   atLocalMs: number;
   sources: SourceReport[];
   combined: { offsetMs: number; boundMs: number; driftPpm: number | null; truechimers: string[] } | null;
+  /** How fast the combined bound grows with age (ppm): the tolerance, or the applied drift's uncertainty if more. */
+  boundGrowthPpm?: number;
 }
 
 export interface ClockServiceOptions {
@@ -79,8 +81,11 @@ export class ClockService {
       })),
     );
     for (const source of sources) source.falseticker = agreement?.falsetickers.includes(source.id) ?? false;
-    const drifts = usable.filter((s) => !s.falseticker && s.driftPpm !== null).map((s) => s.driftPpm!);
+    const drifting = usable.filter((s) => !s.falseticker && s.driftPpm !== null);
+    const drifts = drifting.map((s) => s.driftPpm!);
+    const growth = Math.max(DRIFT_TOLERANCE_PPM, ...drifting.map((s) => this.drift.get(s.id)!.boundGrowthPpm()));
     const report: ClockReport = {
+      boundGrowthPpm: growth,
       atLocalMs: this.clock.nowMs(),
       sources,
       combined: agreement && {
@@ -110,7 +115,7 @@ export class ClockService {
         tracker = new DriftTracker();
         this.drift.set(id, tracker);
       }
-      tracker.add({ atLocalMs: estimate.atLocalMs, offsetMs: estimate.offsetMs });
+      tracker.add({ atLocalMs: estimate.atLocalMs, offsetMs: estimate.offsetMs, boundMs: estimate.boundMs });
       return { id, kind: spec.kind, ok: true, error: null, estimate, driftPpm: tracker.driftPpm(), falseticker: false };
     } catch (error) {
       const message = error instanceof TminusError ? error.message : `${id}: ${(error as Error).message}`;
@@ -187,7 +192,7 @@ export class ClockService {
     const driftPpm = combined.driftPpm ?? 0;
     return {
       offsetMs: combined.offsetMs + (driftPpm * ageMs) / 1e6,
-      boundMs: combined.boundMs + (DRIFT_TOLERANCE_PPM * ageMs) / 1e6,
+      boundMs: combined.boundMs + ((good.boundGrowthPpm ?? DRIFT_TOLERANCE_PPM) * ageMs) / 1e6,
       ageMs,
     };
   }
@@ -200,11 +205,16 @@ export class ClockService {
   }
 
   /** Re-probes every `everyMs` (while a campaign is armed) until stopSync for the same campaign. */
-  startSync(specs: TimeSourceSpec[], everyMs: number, campaignId?: string): void {
+  startSync(
+    specs: TimeSourceSpec[],
+    everyMs: number,
+    campaignId?: string,
+    overrides: Pick<BurstOptions, 'gate'> = {},
+  ): void {
     const id = campaignId ?? '';
     this.stopSync(id);
     const tick = (): void => {
-      void this.probe(specs, { campaignId }).finally(() => {
+      void this.probe(specs, { ...overrides, campaignId }).finally(() => {
         if (this.syncTimers.has(id)) this.syncTimers.set(id, setTimeout(tick, everyMs));
       });
     };

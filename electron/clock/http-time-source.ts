@@ -49,6 +49,8 @@ export class HttpTimeSource {
     readonly mode: HttpTimeMode,
     private readonly clock: LocalClock,
     private readonly timeoutMs = 5_000,
+    /** Waits for a slot in the target's budget before each request (a campaign's probes are inside it). */
+    private readonly gate?: () => Promise<void>,
   ) {
     let parsed: URL;
     try {
@@ -69,6 +71,7 @@ export class HttpTimeSource {
   }
 
   async sample(): Promise<HttpTimeSample> {
+    await this.gate?.();
     const t1Ms = this.clock.nowMs();
     let response;
     try {

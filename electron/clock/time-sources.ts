@@ -29,6 +29,8 @@ export interface BurstOptions {
   dateProbes: number;
   /** A sample further than this from our clock is not believed (a server's clock that far off is broken). */
   maxOffsetMs?: number;
+  /** Waits for a slot in the target's budget before each HTTP request. */
+  gate?: () => Promise<void>;
 }
 
 /** Default sanity limit: a day. A local clock off by more is reported as such, not corrected for. */
@@ -63,6 +65,7 @@ export async function takeBurst(
     spec.kind === 'http-date' ? { kind: 'date' } : { kind: 'field', expression: spec.field },
     clock,
     options.timeoutMs,
+    options.gate,
   );
   try {
     if (spec.kind === 'http-date') {

@@ -1,4 +1,4 @@
-// What an answer meant, as the classifier says it: the nine outcomes. Plain zod (the contract uses it too).
+// What an answer meant, as the classifier says it: the eleven outcomes. Plain zod (the contract uses it too).
 import { z } from 'zod';
 
 export const OutcomeSchema = z.enum([
@@ -11,4 +11,8 @@ export const OutcomeSchema = z.enum([
   'unauthorized',
   'retryable',
   'fatal',
+  /** The target says this account already holds the booking (one per user): it counts as booked, never retried. */
+  'alreadyBooked',
+  /** Accepted but not decided (a queued booking): poll until it is. */
+  'pending',
 ]);

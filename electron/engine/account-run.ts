@@ -7,6 +7,8 @@ import type { TemplateContext } from '../targets';
 import type { ArmedConnection } from './armed-connection';
 import type { Endpoint } from './endpoint-pool';
 import { MAX_TIMER_MS } from '../common/long-timer';
+import type { SessionCookies } from '../targets/session-cookies';
+import type { SatOut } from './arm-sign-in';
 
 export interface AccountRun {
   account: AccountView;
@@ -30,6 +32,14 @@ export interface AccountRun {
   sent: boolean;
   /** An answer was lost: the booking may exist. Settled by a lookup (or an honoured key's replay) before more. */
   unknown: boolean;
+  /** Why this account did not take part (set while arming, or when the breaker or the budget held it back). */
+  satOut: SatOut | null;
+  /** The breaker held every endpoint open when this account wanted to send. */
+  heldByBreaker: boolean;
+  /** The account's cookie jar (targets whose session is a cookie), or null. */
+  cookies: SessionCookies | null;
+  /** Values the target's answers gave this account ({{vars.NAME}}: a queued booking's ticket). */
+  vars: Record<string, string>;
 }
 
 /** A fresh run of `account` under `key`: nothing sent, nothing known, no session or connection yet. */
@@ -50,6 +60,10 @@ export function newAccountRun(account: AccountView, key: string, limiter: RateLi
     home: null,
     sent: false,
     unknown: false,
+    satOut: null,
+    heldByBreaker: false,
+    cookies: null,
+    vars: {},
   };
 }
 
@@ -100,5 +114,6 @@ export function templateContext(
     'attempt.key': run.key,
     'attempt.retry': run.retry,
     'now.serverMs': Math.round(serverNowMs),
+    ...Object.fromEntries(Object.entries(run.vars).map(([name, value]) => [`vars.${name}`, value])),
   };
 }

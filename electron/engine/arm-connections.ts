@@ -3,7 +3,7 @@
 // will be — on the accounts' own connections where they have them, which proves each of those too — to calibrate
 // bursts (./burst-calibration.ts). Every warm-up request takes its place in the target's bucket.
 import type { LocalClock } from '../clock';
-import type { TargetProfile } from '../targets';
+import { renderRequest, type TargetProfile } from '../targets';
 import { eachLimited, sleep, type AccountRun } from './account-run';
 import { ArmedConnection } from './armed-connection';
 import { disarm, sendOnArmed, serialiseFor } from './armed-shots';
@@ -11,7 +11,7 @@ import { calibrateBurst, type BurstCalibration } from './burst-calibration';
 import { EndpointPool, type Endpoint } from './endpoint-pool';
 import type { FireScheduler } from './fire-scheduler';
 import { exchange, type PreparedRequest } from './http-exchange';
-import type { RateLimiter } from './rate-limiter';
+import type { Limiter } from './rate-limiter';
 
 /**
  * `concurrency` bounds the connections to each endpoint: the accounts' own ones and the pool's together. Accounts
@@ -58,22 +58,31 @@ export async function armConnections(input: {
   clock: LocalClock;
   random: () => number;
   scheduler: FireScheduler;
-  targetLimiter: RateLimiter;
+  targetLimiter: Limiter;
   stopSignal: AbortSignal;
   offsetMs: number;
   rttMs: number;
 }): Promise<{ pool: EndpointPool; calibration: BurstCalibration }> {
   const { profile, clock, targetLimiter } = input;
   const { timeoutMs } = profile.limits;
-  const { armedEach, poolEach } = connectionBudget(
+  const warmUp = profile.warmUp;
+  // Warm-ups off: nothing is sent while arming, so no account's own connection can be proven: the pool sends all.
+  const budget = connectionBudget(
     input.runs.filter((run) => !run.done).length,
     input.endpoints.length,
     profile.limits.concurrency,
-    input.armAccounts,
+    input.armAccounts && warmUp !== 'off',
   );
+  const armedEach = budget.armedEach;
+  const poolEach =
+    warmUp !== 'off' && warmUp.connections !== undefined
+      ? Math.min(warmUp.connections, profile.limits.concurrency)
+      : budget.poolEach;
   const pool = new EndpointPool(input.endpoints, poolEach, profile.breaker, input.random);
-  const warmPath = profile.time.kind === 'ntp' ? '/' : profile.time.path;
-  const warmRequest: PreparedRequest = { method: 'GET', path: warmPath, headers: {} };
+  if (warmUp === 'off') return { pool, calibration: { size: 1, lateMs: 0 } };
+  const warmRequest: PreparedRequest = warmUp.request
+    ? renderRequest(warmUp.request, {})
+    : { method: 'GET', path: profile.time.kind === 'ntp' ? '/' : profile.time.path, headers: {} };
   await pool.warm(poolEach, async (endpoint: Endpoint) => {
     const at = targetLimiter.reserve(clock.nowMs());
     await sleep(at - clock.nowMs(), input.stopSignal);
@@ -85,6 +94,7 @@ export async function armConnections(input: {
   const endpoints = pool.endpoints;
   const calibration = await calibrateBurst({
     count: armed.length > 0 ? armed.length : poolEach * endpoints.length,
+    largest: warmUp.calibrationBurst,
     send: (n) =>
       armed.length > 0
         ? sendOnArmed(armed[n]!, warmBytes[n]!, warmRequest, timeoutMs)

@@ -6,7 +6,7 @@ import { channel } from 'node:diagnostics_channel';
 import { connect as connectTcp, isIP, type Socket } from 'node:net';
 import { connect as connectTls } from 'node:tls';
 import type { LocalClock } from '../clock';
-import type { Exchange } from './http-exchange';
+import { parseJsonBody, type Exchange } from './http-exchange';
 import { Http1ResponseParser, type Http1Response } from './http1-response-parser';
 
 /** Published after each request's bytes were handed to the socket: `{ path, atMs }` (performance.now()). */
@@ -167,21 +167,15 @@ export class ArmedConnection {
     this.inFlight = null;
     if (inFlight.timer) clearTimeout(inFlight.timer);
     const latencyMs = this.clock.nowMs() - inFlight.sentLocalMs;
-    let body: unknown = null;
-    if (response.body.length > 0) {
-      try {
-        body = JSON.parse(response.body.toString('utf8'));
-      } catch {
-        body = null;
-      }
-    }
+    const raw = response.body.length > 0 ? response.body : null;
     inFlight.resolve({
       endpoint: this.endpoint,
       sentLocalMs: inFlight.sentLocalMs,
       latencyMs,
       status: response.status,
       headers: response.headers,
-      body,
+      body: parseJsonBody(raw),
+      raw,
       networkError: null,
     });
   }
@@ -211,6 +205,7 @@ export class ArmedConnection {
         status: null,
         headers: {},
         body: null,
+        raw: null,
         networkError: typeof code === 'string' ? code : (name ?? 'ECONNRESET'),
       });
     }

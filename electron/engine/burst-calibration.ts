@@ -6,7 +6,7 @@
 // no more of them leave together than the bucket holds.
 import type { LocalClock } from '../clock';
 import type { FireScheduler } from './fire-scheduler';
-import type { RateLimiter } from './rate-limiter';
+import type { Limiter } from './rate-limiter';
 import type { Exchange } from './http-exchange';
 import { sleep } from './account-run';
 
@@ -20,11 +20,13 @@ export interface BurstCalibration {
 export async function calibrateBurst(input: {
   /** How many warm-up requests the burst has. */
   count: number;
+  /** The most released together (the profile's warmUp.calibrationBurst); never more than the bucket holds. */
+  largest?: number | undefined;
   /** Sends the n-th warm-up request now, the way a first shot is sent (called in the releasing loop itself). */
   send: (n: number) => Promise<Exchange>;
   clock: LocalClock;
   scheduler: FireScheduler;
-  targetLimiter: RateLimiter;
+  targetLimiter: Limiter;
   serverTimeHeader: string | undefined;
   offsetMs: number;
   rttMs: number;
@@ -35,7 +37,7 @@ export async function calibrateBurst(input: {
   // Never more together than the target's bucket holds: a burst of its size, released at the slot of its last
   // request (k ≤ burst requests at once conform once k tokens have accrued). The rest still go — each proves its
   // connection — but one by one, each at its own slot.
-  const size = Math.min(count, Math.max(1, Math.floor(input.targetLimiter.burst)));
+  const size = Math.min(count, input.largest ?? count, Math.max(1, Math.floor(input.targetLimiter.burst)));
   let releaseAt = clock.nowMs();
   for (let n = 0; n < size; n += 1) releaseAt = Math.max(releaseAt, input.targetLimiter.reserve(clock.nowMs()));
   releaseAt += 5; // room for the coarse timer and the spin

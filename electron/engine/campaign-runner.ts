@@ -4,19 +4,30 @@
 import { setMaxListeners } from 'node:events';
 import type { LocalClock, ClockService, TimeSourceSpec } from '../clock';
 import type { AccountsService, SessionKeeper } from '../accounts';
-import type { AttemptsRepository, CampaignsRepository, IntentMark, IntentsRepository, StorageFault } from '../store';
+import type {
+  AttemptRecord,
+  AttemptsRepository,
+  CampaignsRepository,
+  IntentMark,
+  IntentsRepository,
+  StorageFault,
+} from '../store';
 import { writeIfStorageAllows } from '../store';
 import type { EventBus } from '../ipc/event-bus';
 import type { CampaignState, Outcome } from '../ipc/contract';
 import type { TargetProfile } from '../targets';
 import { renderRequest, type TemplateContext } from '../targets';
+import type { SessionCarrier } from '../targets/profile-requests';
+import { SessionCookies } from '../targets/session-cookies';
 import { TminusError } from '../errors';
 import type { CampaignSpec } from './campaign-spec';
 import { EndpointPool, type Endpoint } from './endpoint-pool';
 import { exchange, type Exchange, type PreparedRequest } from './http-exchange';
 import { classify } from './classifier';
-import { RateLimiter, reserveAll } from './rate-limiter';
-import { backoffMs } from './backoff';
+import { LimiterChain, RateLimiter, reserveAll, type Limiter } from './rate-limiter';
+import { TargetBudget } from './target-budget';
+import { limitsWholeClient, signInBeforeOpen } from './arm-sign-in';
+import { backoffMs, retryAfterMs } from './backoff';
 import { react } from './react';
 import { FireScheduler } from './fire-scheduler';
 import { burstLeadMs, type BurstCalibration } from './burst-calibration';
@@ -33,6 +44,12 @@ import { armConnections } from './arm-connections';
 import { leaseRuns, type LeftOut } from './lease-runs';
 import { closingMarks, marksForAnswer, settleByLookup, type LookupDeps } from './intent-settler';
 import { runLookups } from './run-lookups';
+
+/** When a first shot was planned, and the slot the budget gave it (later when the burst is more than the bucket). */
+interface ShotTiming {
+  plannedLocalMs: number;
+  slotLocalMs: number;
+}
 
 export interface RunnerDeps {
   campaignId: string;
@@ -52,6 +69,8 @@ export interface RunnerDeps {
   solver: CaptchaSolver;
   /** Accounts a resumed campaign drives again (its own, not yet booked); a new campaign leases from the pool. */
   resumeAccountIds?: number[];
+  /** The target's declared budget, shared with everything else that talks to it (sign-ins, the health check). */
+  budget?: TargetBudget;
   /** Refuses to arm when the data directory's disk is nearly full (throws STORAGE_LOW). */
   checkStorage?: () => void;
   random?: () => number;
@@ -67,7 +86,8 @@ export class CampaignRunner {
   private readonly scheduler: FireScheduler;
   private readonly random: () => number;
   private pool: EndpointPool | null = null;
-  private targetLimiter: RateLimiter;
+  private readonly budget: TargetBudget;
+  private targetLimiter: Limiter;
   private runs: AccountRun[] = [];
   private soldOut = false;
   private observedOpenAtServerMs: number | null = null;
@@ -108,10 +128,13 @@ export class CampaignRunner {
       if (fault) this.storageFault ??= fault;
     });
     const limits = deps.profile.limits;
-    this.targetLimiter = new RateLimiter(
-      Math.min(limits.targetRatePerSec, deps.spec.limits.targetRatePerSec ?? Infinity),
-      limits.targetBurst,
-    );
+    this.budget = deps.budget ?? new TargetBudget(limits.targetRatePerSec, limits.targetBurst, deps.clock);
+    // A campaign may ask for less than the target allows: then both buckets must allow each request.
+    const own = deps.spec.limits.targetRatePerSec;
+    this.targetLimiter =
+      own !== undefined && own < limits.targetRatePerSec
+        ? new LimiterChain([this.budget.limiter, new RateLimiter(own, limits.targetBurst)])
+        : this.budget.limiter;
   }
 
   private setState(state: CampaignState): void {
@@ -138,7 +161,9 @@ export class CampaignRunner {
       deps.checkStorage?.();
       deps.campaigns.markArmed(deps.campaignId, deps.clock.nowMs());
       const source = timeSourceFor(profile, deps.endpoints[0]!);
-      const report = await deps.clockService.probe([source], { samples: 8, campaignId: deps.campaignId });
+      // Clock probes are requests to the target too: each waits for its slot in the budget.
+      const gate = (): Promise<void> => this.budget.take(this.stop.signal);
+      const report = await deps.clockService.probe([source], { samples: 8, campaignId: deps.campaignId, gate });
       if (!report.combined)
         throw new TminusError('CLOCK_SOURCE_FAILED', report.sources[0]?.error ?? 'the target time could not be read');
       const offsetAtArm = report.combined.offsetMs;
@@ -170,17 +195,7 @@ export class CampaignRunner {
       );
       this.renewTimer.unref();
 
-      await eachLimited(this.runs, 16, async (run) => {
-        try {
-          // Sign-ins are requests to the target too: they take their place in its bucket.
-          const at = this.targetLimiter.reserve(deps.clock.nowMs());
-          await sleep(at - deps.clock.nowMs(), this.stop.signal);
-          await deps.sessions.ensureFresh(run.account.id);
-          run.tokens = deps.sessions.tokens(run.account.id);
-        } catch {
-          run.done = true; // cannot sign in: this account sits the campaign out (its error is on the account)
-        }
-      });
+      if (profile.auth) await this.signInAll(source);
 
       const armed = await armConnections({
         runs: this.runs,
@@ -200,11 +215,47 @@ export class CampaignRunner {
       if (this.runs[0]) this.prepare(this.runs[0]); // compiles the render path too
       if (profile.captcha && profile.captcha.requiredFor !== 'none') await deps.solver.warm?.();
       this.timeSources = [source];
-      deps.clockService.startSync([source], spec.clockSyncEveryMs, deps.campaignId);
+      deps.clockService.startSync([source], spec.clockSyncEveryMs, deps.campaignId, { gate });
     } catch (error) {
       await this.finish('failed', (error as Error).message);
       throw error;
     }
+  }
+
+  /**
+   * Every leased account signed in, its session proven, inside the budget (the sign-in adapter takes a slot for each
+   * request); a 429 is waited out until shortly before the instant. No account signed in: the campaign fails, naming
+   * each account's reason.
+   */
+  private async signInAll(source: TimeSourceSpec): Promise<void> {
+    const { deps } = this;
+    const offsetMs = deps.clockService.current(undefined, [source])?.offsetMs ?? 0;
+    const deps2 = {
+      sessions: deps.sessions,
+      profile: deps.profile,
+      budget: this.budget,
+      clock: deps.clock,
+      random: this.random,
+      deadlineLocalMs: deps.openAtServerMs - offsetMs - 2_500,
+      stopSignal: this.stop.signal,
+      clientScope: limitsWholeClient(deps.profile),
+    };
+    await eachLimited(this.runs, 16, async (run) => {
+      run.satOut = await signInBeforeOpen(run, deps2);
+      if (run.satOut)
+        run.done = true; // its error is on the account too
+      else if (deps.profile.auth?.cookies) run.cookies = SessionCookies.fromTokens(run.tokens, deps.endpoints[0]!);
+    });
+    if (this.runs.length > 0 && this.runs.every((run) => run.satOut !== null)) {
+      const reasons = this.runs.slice(0, 5).map((run) => run.satOut!.message);
+      const more = this.runs.length > 5 ? `; and ${this.runs.length - 5} more` : '';
+      throw new TminusError('SIGN_IN_FAILED', `no account could sign in: ${reasons.join('; ')}${more}`);
+    }
+  }
+
+  /** Local instant before which nothing goes to the target for this account (its Retry-After, or the client's). */
+  private notBefore(run: AccountRun): number {
+    return Math.max(run.notBeforeMs, this.budget.pausedUntilMs);
   }
 
   /** Fire: each account at its corrected instant, then its reactions, until everything is settled. */
@@ -255,7 +306,8 @@ export class CampaignRunner {
 
   private whyNothingWasSent(): string {
     if (this.storageFault) return `no request was sent: the record could not be written (${this.storageFault.code})`;
-    if (this.runs.every((run) => run.tokens === null)) return 'no request was sent: no account could sign in';
+    if (this.deps.profile.auth && this.runs.every((run) => run.tokens === null))
+      return 'no request was sent: no account could sign in';
     if (this.deps.clock.nowMs() >= this.deadlineLocalMs)
       return "no request was sent: the campaign's window had passed before its first shot";
     return 'no request was sent: every account sat out';
@@ -275,15 +327,16 @@ export class CampaignRunner {
       const shot = index === 0 && prepared ? loadFirstShot(run, prepared, this.deps.profile.limits.timeoutMs) : null;
       let fired = false;
       await this.scheduler.at(slot, shot ? () => (fired = this.fireLoaded(run, shot)) : undefined);
+      const timing = { plannedLocalMs: at, slotLocalMs: slot };
       if (fired) {
         this.markSent(run);
-        return this.complete(run, at, run.home!, shot!.answer, true);
+        return this.complete(run, at, run.home!, shot!.answer, true, timing);
       }
       // A shot planned before the target said "wait" is dropped rather than sent inside that wait; no account
       // starts while the record cannot be written.
-      if (this.stopped(run) || this.deps.clock.nowMs() < run.notBeforeMs) return;
+      if (this.stopped(run) || this.deps.clock.nowMs() < this.notBefore(run)) return;
       if (this.storageFault && !run.sent) return;
-      await this.attempt(run, at, prepared);
+      await this.attempt(run, at, prepared, timing);
     });
     await Promise.all(shots);
     while (!this.stopped(run) && !(this.storageFault && !run.sent)) {
@@ -297,7 +350,7 @@ export class CampaignRunner {
   /** At the instant, in the releasing loop: the loaded first shot goes out now; false to go the ordinary way. */
   private fireLoaded(run: AccountRun, shot: LoadedShot): boolean {
     const now = this.deps.clock.nowMs();
-    if (run.done || this.stop.signal.aborted || now >= this.deadlineLocalMs || now < run.notBeforeMs) return false;
+    if (run.done || this.stop.signal.aborted || now >= this.deadlineLocalMs || now < this.notBefore(run)) return false;
     if (this.storageFault !== null) return false;
     return fireFirstShot(run, shot, now);
   }
@@ -349,7 +402,14 @@ export class CampaignRunner {
   }
 
   private prepare(run: AccountRun): PreparedRequest {
-    return renderRequest(this.deps.profile.book.request, this.context(run), this.deps.profile.auth.header);
+    return renderRequest(this.deps.profile.book.request, this.context(run), this.session(run));
+  }
+
+  /** How this account's requests carry its session: the profile's header, its cookies, or nothing (no sign-in). */
+  private session(run: AccountRun): SessionCarrier {
+    const auth = this.deps.profile.auth;
+    const path = this.deps.profile.book.request.path;
+    return { header: auth?.header, cookie: run.cookies?.header(this.deps.endpoints[0]! + path) };
   }
 
   private context(run: AccountRun): TemplateContext {
@@ -380,9 +440,20 @@ export class CampaignRunner {
     });
   }
 
-  private async attempt(run: AccountRun, plannedLocalMs: number, prepared: PreparedRequest | null): Promise<void> {
+  private async attempt(
+    run: AccountRun,
+    plannedLocalMs: number,
+    prepared: PreparedRequest | null,
+    timing: ShotTiming | null = null,
+  ): Promise<void> {
     const { deps } = this;
-    if (deps.clock.nowMs() < run.notBeforeMs) await sleep(run.notBeforeMs - deps.clock.nowMs(), this.stop.signal);
+    // Told to wait (this account, or the whole client): the wait, then a new slot — one taken before the wait began
+    // is not spent at its end, where every waiting account would spend theirs together.
+    while (deps.clock.nowMs() < this.notBefore(run) && !this.stopped(run)) {
+      await sleep(this.notBefore(run) - deps.clock.nowMs(), this.stop.signal);
+      const slot = reserveAll([this.targetLimiter, run.limiter], deps.clock.nowMs());
+      await sleep(slot - deps.clock.nowMs(), this.stop.signal);
+    }
     if (this.stopped(run)) return;
     if (!(await this.settleBeforeRetry(run)) || this.stopped(run)) return;
     if (prepared === null && !(await this.ensureCaptcha(run))) {
@@ -395,12 +466,12 @@ export class CampaignRunner {
     }
     const endpoint = this.chooseEndpoint();
     if (!endpoint) {
+      run.heldByBreaker = true; // every endpoint's breaker is open
       await sleep(deps.profile.breaker.openMs / 2, this.stop.signal);
       return;
     }
     endpoint.breaker.onSend();
-    const request: PreparedRequest =
-      prepared ?? renderRequest(deps.profile.book.request, this.context(run), deps.profile.auth.header);
+    const request: PreparedRequest = prepared ?? this.prepare(run);
     // The account's own connection when the choice fell on its home endpoint and it is free, else the pool.
     // No abort signal on booking requests: it costs ~40% of undici's per-request time on the fire path, and a booking
     // already on the wire should be answered and recorded anyway (the per-attempt timeout still bounds it).
@@ -410,7 +481,7 @@ export class CampaignRunner {
       ? sendOnArmed(run, bytes, request, timeoutMs)
       : exchange(endpoint, request, deps.clock, timeoutMs);
     this.markSent(run);
-    await this.complete(run, plannedLocalMs, endpoint, sent);
+    await this.complete(run, plannedLocalMs, endpoint, sent, false, timing);
   }
 
   /** An answer (or its failure) classified, recorded, and reacted to. */
@@ -420,9 +491,11 @@ export class CampaignRunner {
     endpoint: Endpoint,
     sent: Promise<Exchange>,
     writtenAhead = false,
+    timing: ShotTiming | null = null,
   ): Promise<void> {
     const { deps } = this;
     const answer = await sent;
+    run.cookies?.take(answer.endpoint + deps.profile.book.request.path, answer.headers);
     const classification = classify(answer, deps.profile.outcomes, deps.profile.errorCode);
     const { outcome } = classification;
     const failed = outcome === 'retryable';
@@ -431,13 +504,36 @@ export class CampaignRunner {
     const { orderId } = classification.extracted;
     const order = typeof orderId === 'string' ? orderId : null;
     const marks = marksForAnswer(deps.campaignId, run, answer, outcome, order, this.keyHonoured);
-    this.record(run, answer, plannedLocalMs, outcome, classification.errorCode, captchaConfidence, order, marks);
-    if (run.retry === 0 && this.firstShots.length < this.runs.length) {
-      this.firstShots.push({ plannedLocalMs, sentLocalMs: answer.sentLocalMs, writtenAhead });
+    const row = this.record(
+      run,
+      answer,
+      plannedLocalMs,
+      outcome,
+      classification.errorCode,
+      captchaConfidence,
+      order,
+      marks,
+    );
+    // First shots are judged on their timing: sent vs the slot they were released at, and (where the target stamps
+    // its answers) arrival vs the planned instant. The budget's spacing of shots past the burst is reported apart.
+    if (timing && this.firstShots.length < this.runs.length * 4) {
+      this.firstShots.push({
+        plannedLocalMs: timing.plannedLocalMs,
+        slotLocalMs: timing.slotLocalMs,
+        sentLocalMs: answer.sentLocalMs,
+        arrivalLateMs:
+          row.serverReceivedMs === null ? null : row.serverReceivedMs - (timing.plannedLocalMs + this.offsetMs),
+        writtenAhead,
+      });
     }
     run.retry += 1;
+    for (const [name, value] of Object.entries(classification.extracted))
+      if (typeof value === 'string' || typeof value === 'number') run.vars[name] = String(value);
     if (run.captcha && outcome !== 'notOpen' && outcome !== 'rateLimited') run.captcha = null; // one-time captchas
+    if (outcome === 'pending' && deps.profile.book.poll) return this.pollQueued(run);
     await react(run, outcome, answer, {
+      scope: classification.scope,
+      onClientLimit: (untilMs) => this.budget.pauseUntil(untilMs),
       retry: deps.profile.retry,
       clock: deps.clock,
       random: this.random,
@@ -450,6 +546,58 @@ export class CampaignRunner {
     });
   }
 
+  /**
+   * A queued booking, polled inside the budget until it is decided or the poll's time is up (then it stays unknown
+   * and is settled like a lost answer). Each poll is recorded; a decided ticket settles the intent either way.
+   */
+  private async pollQueued(run: AccountRun): Promise<void> {
+    const { deps } = this;
+    const poll = deps.profile.book.poll!;
+    const untilMs = deps.clock.nowMs() + poll.maxMs;
+    while (!this.abort.signal.aborted && deps.clock.nowMs() < untilMs) {
+      await sleep(poll.everyMs, this.abort.signal);
+      const slot = reserveAll([this.targetLimiter, run.limiter], deps.clock.nowMs());
+      await sleep(slot - deps.clock.nowMs(), this.abort.signal);
+      const endpoint = this.chooseEndpoint();
+      if (!endpoint || this.abort.signal.aborted) continue;
+      const request = renderRequest(poll.request, this.context(run), this.session(run));
+      const answer = await exchange(endpoint, request, deps.clock, deps.profile.limits.timeoutMs);
+      const classification = classify(answer, poll.outcomes ?? deps.profile.outcomes, deps.profile.errorCode);
+      const { outcome } = classification;
+      endpoint.observe(outcome !== 'retryable', answer.latencyMs, deps.clock.nowMs());
+      if (outcome === 'pending' || outcome === 'retryable' || outcome === 'rateLimited') {
+        if (outcome === 'rateLimited') {
+          const asked = retryAfterMs(answer.headers, Date.now()) ?? 0;
+          run.limiter.holdUntil(deps.clock.nowMs() + asked);
+        }
+        continue;
+      }
+      const order = typeof classification.extracted.orderId === 'string' ? classification.extracted.orderId : null;
+      const marks = marksForAnswer(deps.campaignId, run, answer, outcome, order, this.keyHonoured);
+      // The ticket is decided: whatever it says, no booking is hanging on this request any more.
+      if (run.unknown && outcome !== 'success' && outcome !== 'alreadyBooked') {
+        run.unknown = false;
+        marks.push({ kind: 'cleared', campaignId: deps.campaignId, accountId: run.account.id });
+      }
+      this.record(run, answer, answer.sentLocalMs, outcome, classification.errorCode, null, order, marks);
+      run.retry += 1;
+      await react(run, outcome, answer, {
+        scope: classification.scope,
+        onClientLimit: (until) => this.budget.pauseUntil(until),
+        retry: deps.profile.retry,
+        clock: deps.clock,
+        random: this.random,
+        sessions: deps.sessions,
+        stopSignal: this.stop.signal,
+        onSoldOut: () => {
+          this.soldOut = true;
+          this.stop.abort();
+        },
+      });
+      return;
+    }
+  }
+
   private record(
     run: AccountRun,
     answer: Exchange,
@@ -459,7 +607,7 @@ export class CampaignRunner {
     captchaConfidence: number | null,
     orderId: string | null,
     marks: IntentMark[],
-  ): void {
+  ): AttemptRecord {
     const { deps } = this;
     const row = attemptRow(
       {
@@ -473,11 +621,32 @@ export class CampaignRunner {
       plannedLocalMs,
       { outcome, errorCode, captchaConfidence, orderId },
     );
+    // The open instant as observed: the first answer that proves the sale open, stamped by the target where the
+    // profile names its stamp; never an outage, an auth failure or a limiter's refusal (OPEN_EVIDENCE).
     if (this.observedOpenAtServerMs === null && OPEN_EVIDENCE.has(outcome)) {
       this.observedOpenAtServerMs = row.serverReceivedMs ?? row.sentServerMs! + (answer.latencyMs ?? 0) / 2;
     }
     deps.recorder.record(row, marks, outcome === 'success');
     writeIfStorageAllows(() => deps.accounts.recordOutcome(run.account.id, outcome)); // health counters, not the record
+    return row;
+  }
+
+  /** Accounts that never sent (and were not told the item sold out) or whose result stays unknown: why, in words. */
+  private noteWhoSatOut(): void {
+    for (const run of this.runs) {
+      if (run.satOut) continue;
+      if (run.unknown)
+        run.satOut = {
+          reason: 'unknown',
+          message: this.deps.profile.orderStatus
+            ? 'its answer was lost and the order lookup could not settle it'
+            : 'its answer was lost and the profile has no orderStatus to ask: it stopped',
+        };
+      else if (!run.sent && run.heldByBreaker)
+        run.satOut = { reason: 'breaker', message: "every endpoint's breaker was open whenever it was to send" };
+      else if (!run.sent && !this.soldOut && !this.storageFault)
+        run.satOut = { reason: 'budget', message: "its slot in the target's budget came after the campaign's end" };
+    }
   }
 
   /** Stops everything within one frame: pending waits end, requests in flight are aborted, leases released. */
@@ -501,6 +670,7 @@ export class CampaignRunner {
       });
     }
     for (const mark of closingMarks(deps.campaignId, this.runs)) deps.recorder.mark(mark);
+    if (state !== 'cancelled') this.noteWhoSatOut();
     deps.recorder.flush();
     // Leases are kept for accounts whose result is still unknown: nothing drives them until reconciliation.
     const keep = this.runs.filter((run) => run.unknown).map((run) => run.account.id);

@@ -1,12 +1,12 @@
 // Getting a captcha answered for one booking: fetch it from the target (inside its bucket), read it with the solver,
 // and fetch another when the reading is not sure enough and the profile says to refetch. At most three tries.
-import jmespath from 'jmespath';
 import type { LocalClock } from '../clock';
 import type { TargetProfile, TemplateContext } from '../targets';
 import { renderRequest } from '../targets';
+import { readAnswer, type Reader } from '../targets/answer-reader';
 import type { CaptchaSolver } from './captcha-solver';
 import type { Endpoint } from './endpoint-pool';
-import type { RateLimiter } from './rate-limiter';
+import type { Limiter } from './rate-limiter';
 import { exchange } from './http-exchange';
 import { sleep, type AccountRun } from './account-run';
 
@@ -15,7 +15,7 @@ export interface CaptchaStepDeps {
   clock: LocalClock;
   solver: CaptchaSolver;
   campaignId: string;
-  targetLimiter: RateLimiter;
+  targetLimiter: Limiter;
   stopSignal: AbortSignal;
   abortSignal: AbortSignal;
   choose(): Endpoint | null;
@@ -41,8 +41,7 @@ export async function obtainCaptcha(run: AccountRun, deps: CaptchaStepDeps): Pro
       deps.abortSignal,
     );
     if (answer.status !== 200) continue;
-    const read = (expression: string | undefined): unknown =>
-      expression ? jmespath.search((answer.body ?? {}) as object, expression) : null;
+    const read = (reader: Reader | undefined): unknown => (reader ? readAnswer(reader, answer) : null);
     const image = read(captcha.image);
     const id = read(captcha.id);
     if (typeof image !== 'string' || typeof id !== 'string') continue;

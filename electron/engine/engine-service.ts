@@ -26,6 +26,7 @@ import type { RunSummary } from './run-summary';
 import { reconcileCampaign, type ReconcileReport } from './reconciler';
 import { setLongTimeout, type LongTimer } from '../common/long-timer';
 import { timeSourceFor } from './shot-plan';
+import { TargetBudgets } from './target-budget';
 
 export interface EngineDeps {
   clock: LocalClock;
@@ -42,6 +43,8 @@ export interface EngineDeps {
   solver: CaptchaSolver;
   /** Throws STORAGE_LOW when the data directory's disk has too little room to arm. */
   checkStorage?: () => void;
+  /** Each target's declared budget, shared with the sign-ins and the health check (one per process). */
+  budgets?: TargetBudgets;
   /** How long closing waits for a faulty disk to take the record (default 60 s), and who hears about the wait. */
   drainTimeoutMs?: number;
   onDrainWait?: (pending: number, fault: StorageFault | null) => void;
@@ -54,6 +57,7 @@ export const specHash = (spec: CampaignSpec): string =>
 const ACTIVE = new Set(['armed', 'firing']);
 
 export class EngineService {
+  private readonly budgets: TargetBudgets;
   private readonly runners = new Map<
     string,
     { runner: CampaignRunner; done: Promise<RunSummary | null>; timer: LongTimer | null }
@@ -66,6 +70,7 @@ export class EngineService {
 
   constructor(private readonly deps: EngineDeps) {
     this.recorder = new AttemptRecorder(deps.writeRecord, deps.bus, deps.clock);
+    this.budgets = deps.budgets ?? new TargetBudgets(deps.clock);
   }
 
   profile(targetId: string): TargetProfile {
@@ -195,6 +200,14 @@ export class EngineService {
         'CAMPAIGN_STATE',
         `campaign ${campaign.name} is ${campaign.state}; only a draft can be armed`,
       );
+    // A sale already open cannot be rushed at its instant: arming it would fire a late salvo the operator never planned.
+    const serverNowMs = this.serverNowFor(this.profile(campaign.targetId));
+    if (campaign.openAtServerMs <= serverNowMs)
+      throw new TminusError(
+        'CAMPAIGN_PAST',
+        `campaign ${campaign.name} opened ${formatAgo(serverNowMs - campaign.openAtServerMs)} ago ` +
+          `(${new Date(campaign.openAtServerMs).toISOString()} on the target's clock): pick a later open instant`,
+      );
     return this.start(campaign);
   }
 
@@ -223,6 +236,7 @@ export class EngineService {
       solver: this.deps.solver,
       resumeAccountIds,
       checkStorage: this.deps.checkStorage,
+      budget: this.budgets.for(profile),
     });
     const entry: { runner: CampaignRunner; done: Promise<RunSummary | null>; timer: LongTimer | null } = {
       runner,
@@ -279,7 +293,8 @@ export class EngineService {
     if (!endpoint) return;
     const source = timeSourceFor(profile, endpoint);
     if (this.deps.clockService.current(undefined, [source])) return;
-    await this.deps.clockService.probe([source], { samples: 4 }).catch(() => undefined);
+    const budget = this.budgets.for(profile);
+    await this.deps.clockService.probe([source], { samples: 4, gate: () => budget.take() }).catch(() => undefined);
   }
 
   private endpointsOrNull(profile: TargetProfile): string[] | null {
@@ -434,6 +449,7 @@ export class EngineService {
         unreachable = (error as Error).message;
       }
       const report = await reconcileCampaign(campaign, profile, endpoints, {
+        budget: this.budgets.for(profile),
         clock: this.deps.clock,
         accounts: this.deps.accounts,
         intents: this.deps.intents,
@@ -468,4 +484,11 @@ export class EngineService {
       );
     }
   }
+}
+
+/** "3.2 s", "4 min", "2 h": how long ago an instant was, for a message. */
+function formatAgo(ms: number): string {
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  if (ms < 3_600_000) return `${Math.round(ms / 60_000)} min`;
+  return `${Math.round(ms / 3_600_000)} h`;
 }

@@ -23,6 +23,8 @@ export interface Exchange {
   status: number | null;
   headers: Record<string, string | string[] | undefined>;
   body: unknown;
+  /** The body's bytes (kept for readers of text, HTML or images), or null. */
+  raw: Buffer | null;
   networkError: string | null;
 }
 
@@ -34,11 +36,13 @@ const errorCode = (error: unknown): string => {
   return typeof code === 'string' ? code : (name ?? 'Error');
 };
 
-const parseBody = (chunks: Buffer[], size: number): unknown => {
-  if (size === 0 || size > MAX_BODY_BYTES) return null;
-  const text = (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)).toString('utf8');
+const bodyBytes = (chunks: Buffer[], size: number): Buffer | null =>
+  size === 0 || size > MAX_BODY_BYTES ? null : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+
+export const parseJsonBody = (raw: Buffer | null): unknown => {
+  if (raw === null) return null;
   try {
-    return JSON.parse(text);
+    return JSON.parse(raw.toString('utf8'));
   } catch {
     return null;
   }
@@ -60,6 +64,7 @@ export function exchange(
     status: null,
     headers: {},
     body: null,
+    raw: null,
     networkError: errorCode(error),
   });
   if (signal?.aborted) return Promise.resolve(failed(signal.reason ?? new Error('aborted')));
@@ -93,13 +98,15 @@ export function exchange(
         if (size <= MAX_BODY_BYTES) chunks.push(chunk);
       },
       onResponseEnd() {
+        const raw = bodyBytes(chunks, size);
         settle({
           endpoint: endpoint.url,
           sentLocalMs,
           latencyMs,
           status,
           headers,
-          body: parseBody(chunks, size),
+          body: parseJsonBody(raw),
+          raw,
           networkError: null,
         });
       },

@@ -5,6 +5,7 @@ import type { IntentMark } from '../store';
 import type { Outcome } from '../ipc/contract';
 import type { TargetProfile, TemplateContext } from '../targets';
 import type { AccountRun } from './account-run';
+import type { SessionCarrier } from '../targets/profile-requests';
 import type { Exchange, PreparedRequest } from './http-exchange';
 import { lookupOrder, mayHaveBooked, type LookupResult } from './order-lookup';
 
@@ -18,14 +19,16 @@ export function marksForAnswer(
   keyHonoured: boolean,
 ): IntentMark[] {
   const who = { campaignId, accountId: run.account.id };
-  if (outcome === 'success') {
+  if (outcome === 'success' || outcome === 'alreadyBooked') {
     run.unknown = false;
     return [{ kind: 'booked', ...who, orderId, by: 'answer' }];
   }
-  if (mayHaveBooked(answer)) {
+  // Accepted but not decided (a queued booking with nothing to poll): as good as a lost answer until looked up.
+  if (mayHaveBooked(answer) || outcome === 'pending') {
     if (run.unknown) return [];
     run.unknown = true;
-    return [{ kind: 'unknown', ...who, error: answer.networkError ?? `HTTP_${answer.status}` }];
+    const error = outcome === 'pending' ? 'PENDING' : (answer.networkError ?? `HTTP_${answer.status}`);
+    return [{ kind: 'unknown', ...who, error }];
   }
   // With an honoured key, a replay would have returned the lost booking: "sold out" to the same key proves none.
   if (run.unknown && keyHonoured && outcome === 'soldOut') {
@@ -39,7 +42,7 @@ export function marksForAnswer(
 export function closingMarks(campaignId: string, runs: AccountRun[]): IntentMark[] {
   const marks: IntentMark[] = [];
   for (const run of runs) {
-    if (run.outcome === 'success' || run.unknown) continue;
+    if (run.outcome === 'success' || run.outcome === 'alreadyBooked' || run.unknown) continue;
     marks.push({ kind: 'notBooked', campaignId, accountId: run.account.id, by: run.sent ? 'answer' : 'unsent' });
   }
   return marks;
@@ -51,6 +54,8 @@ export interface LookupDeps {
   waitForSlot(run: AccountRun): Promise<void>;
   send(request: PreparedRequest): Promise<Exchange | null>;
   context(run: AccountRun): TemplateContext;
+  /** How the lookup carries the account's session (its header, its cookies); default the profile's header. */
+  session?(run: AccountRun): SessionCarrier;
   /** A lookup answered 401: the session is renewed before the next try. */
   recoverSession(run: AccountRun): Promise<void>;
   backoffMs(tryNumber: number): number;
@@ -75,10 +80,12 @@ export async function settleByLookup(
     await deps.waitForSlot(run);
     if (stopped()) break;
     let result: LookupResult | null = null;
-    result = await lookupOrder(deps.profile, deps.context(run), async (request) => {
-      const answer = await deps.send(request);
-      return answer ?? noEndpoint();
-    });
+    result = await lookupOrder(
+      deps.profile,
+      deps.context(run),
+      async (request) => (await deps.send(request)) ?? noEndpoint(),
+      deps.session?.(run),
+    );
     if (result.kind !== 'failed') {
       run.unknown = false;
       deps.settled(run, result);
@@ -98,5 +105,6 @@ const noEndpoint = (): Exchange => ({
   status: null,
   headers: {},
   body: null,
+  raw: null,
   networkError: 'CIRCUIT_OPEN',
 });

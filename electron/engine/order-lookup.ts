@@ -1,6 +1,7 @@
 // Settling a booking whose answer never came: was the request committed? Answers that may hide a booking (no HTTP
 // answer after the request could have left, a gateway error), and the profile's order lookup that tells.
 import type { TargetProfile } from '../targets';
+import type { SessionCarrier } from '../targets/profile-requests';
 import { renderRequest, type TemplateContext } from '../targets';
 import { classify } from './classifier';
 import type { Exchange, PreparedRequest } from './http-exchange';
@@ -40,9 +41,10 @@ export async function lookupOrder(
   profile: TargetProfile,
   context: TemplateContext,
   send: (request: PreparedRequest) => Promise<Exchange>,
+  session: SessionCarrier = { header: profile.auth?.header },
 ): Promise<LookupResult> {
   const lookup = profile.orderStatus!;
-  const answer = await send(renderRequest(lookup.request, context, profile.auth.header));
+  const answer = await send(renderRequest(lookup.request, context, session));
   // Found reads as 'success', not found as 'soldOut'; anything else (no answer included: it has no network matcher
   // here) is 'retryable' or 'fatal' and settles nothing.
   const matched = classify(

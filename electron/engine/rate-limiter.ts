@@ -1,7 +1,7 @@
 // A token bucket as GCRA (the generic cell rate algorithm): rate r per second with burst b. `reserve` books the
 // earliest instant a request may go and returns how long to wait for it — requests are spaced, never dropped, and
 // the bucket is never exceeded, whatever the concurrency.
-export class RateLimiter {
+export class RateLimiter implements Limiter {
   private readonly intervalMs: number;
   private readonly toleranceMs: number;
   private theoreticalArrivalMs = Number.NEGATIVE_INFINITY;
@@ -12,6 +12,11 @@ export class RateLimiter {
   ) {
     this.intervalMs = 1000 / ratePerSec;
     this.toleranceMs = (burst - 1) * this.intervalMs;
+  }
+
+  /** The earliest local instant a request could go (≥ nowMs), without reserving it. */
+  peek(nowMs: number): number {
+    return Math.max(nowMs, Math.max(this.theoreticalArrivalMs, nowMs) - this.toleranceMs);
   }
 
   /** Reserves a slot; returns the local instant it may be used (≥ nowMs). */
@@ -28,9 +33,45 @@ export class RateLimiter {
   }
 }
 
-/** Reserves one slot in each limiter; the request may go at the latest of them. */
-export function reserveAll(limiters: RateLimiter[], nowMs: number): number {
+/**
+ * Reserves one slot in each limiter at the same instant — the latest any of them allows — so that no limiter counts
+ * the request earlier than it leaves; the request may go at the returned instant.
+ */
+export function reserveAll(limiters: Limiter[], nowMs: number): number {
   let at = nowMs;
-  for (const limiter of limiters) at = Math.max(at, limiter.reserve(nowMs));
+  for (const limiter of limiters) at = Math.max(at, limiter.peek(nowMs));
+  for (const limiter of limiters) limiter.reserve(at);
   return at;
+}
+
+/** What the engine asks of a budget: one bucket, or several that must all allow a request. */
+export interface Limiter {
+  readonly ratePerSec: number;
+  readonly burst: number;
+  peek(nowMs: number): number;
+  reserve(nowMs: number): number;
+  holdUntil(untilMs: number): void;
+}
+
+/** Several buckets as one (the target's declared budget and a campaign's own lower rate): each must allow a slot. */
+export class LimiterChain implements Limiter {
+  readonly ratePerSec: number;
+  readonly burst: number;
+
+  constructor(private readonly limiters: Limiter[]) {
+    this.ratePerSec = Math.min(...limiters.map((limiter) => limiter.ratePerSec));
+    this.burst = Math.min(...limiters.map((limiter) => limiter.burst));
+  }
+
+  peek(nowMs: number): number {
+    return Math.max(...this.limiters.map((limiter) => limiter.peek(nowMs)));
+  }
+
+  reserve(nowMs: number): number {
+    return reserveAll(this.limiters, nowMs);
+  }
+
+  holdUntil(untilMs: number): void {
+    for (const limiter of this.limiters) limiter.holdUntil(untilMs);
+  }
 }

@@ -10,6 +10,9 @@ import { backoffMs, retryAfterMs } from './backoff';
 import type { Exchange } from './http-exchange';
 
 export interface ReactContext {
+  /** The matcher's scope: a client-scope rateLimited answer pauses every account of the target. */
+  scope?: 'account' | 'client';
+  onClientLimit?(untilLocalMs: number): void;
   retry: TargetProfile['retry'];
   clock: LocalClock;
   random: () => number;
@@ -25,8 +28,12 @@ export async function react(run: AccountRun, outcome: Outcome, answer: Exchange,
   const wait = (ms: number): Promise<void> => sleep(ms, ctx.stopSignal);
   switch (outcome) {
     case 'success':
+    case 'alreadyBooked': // the target holds a booking for this account already: it counts, and is never retried
       run.done = true;
-      run.outcome = 'success';
+      run.outcome = outcome;
+      return;
+    case 'pending': // accepted, not decided: the lookup before the next send settles it (intent-settler.ts)
+      await wait(retry.notOpenMs * (0.5 + random()));
       return;
     case 'soldOut':
       run.outcome = 'soldOut';
@@ -45,6 +52,7 @@ export async function react(run: AccountRun, outcome: Outcome, answer: Exchange,
       const waitMs = Math.max(asked ?? 0, backoffMs(run.retry, retry.baseMs, retry.maxMs, random), 1);
       run.notBeforeMs = clock.nowMs() + waitMs;
       run.limiter.holdUntil(run.notBeforeMs);
+      if (ctx.scope === 'client') ctx.onClientLimit?.(run.notBeforeMs);
       await wait(waitMs);
       return;
     }

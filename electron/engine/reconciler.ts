@@ -14,6 +14,7 @@ import { EndpointPool } from './endpoint-pool';
 import { exchange } from './http-exchange';
 import { settleByLookup } from './intent-settler';
 import { RateLimiter, reserveAll } from './rate-limiter';
+import type { TargetBudget } from './target-budget';
 
 export interface ReconcileReport {
   campaignId: string;
@@ -28,6 +29,8 @@ export interface ReconcileReport {
 }
 
 export interface ReconcileDeps {
+  /** The target's declared budget, shared with everything else that talks to it. */
+  budget?: TargetBudget;
   clock: LocalClock;
   accounts: AccountsService;
   intents: IntentsRepository;
@@ -64,7 +67,7 @@ export async function reconcileCampaign(
   }
   const random = deps.random ?? Math.random;
   const { limits } = profile;
-  const targetLimiter = new RateLimiter(limits.targetRatePerSec, limits.targetBurst);
+  const targetLimiter = deps.budget?.limiter ?? new RateLimiter(limits.targetRatePerSec, limits.targetBurst);
   const pool = new EndpointPool(endpoints, Math.min(8, limits.concurrency), profile.breaker, random);
   const never = new AbortController().signal;
   const lastErrors = new Map<number, string>();

@@ -11,7 +11,7 @@ import { backoffMs } from './backoff';
 import type { Endpoint } from './endpoint-pool';
 import { exchange, type Exchange } from './http-exchange';
 import type { LookupDeps } from './intent-settler';
-import { reserveAll, type RateLimiter } from './rate-limiter';
+import { reserveAll, type Limiter } from './rate-limiter';
 
 export interface LookupHost {
   campaignId: string;
@@ -20,7 +20,7 @@ export interface LookupHost {
   sessions: SessionKeeper;
   recorder: AttemptRecorder;
   random: () => number;
-  targetLimiter: RateLimiter;
+  targetLimiter: Limiter;
   /** An endpoint whose breaker lets a request through, or null (none, or the pool is closed). */
   chooseEndpoint(): Endpoint | null;
   context(run: AccountRun): TemplateContext;
@@ -41,6 +41,10 @@ export function runLookups(host: LookupHost, signal: AbortSignal, phase: 'run' |
       return endpoint ? exchange(endpoint, request, clock, profile.limits.timeoutMs) : Promise.resolve(null);
     },
     context: (run) => host.context(run),
+    session: (run) => ({
+      header: profile.auth?.header,
+      cookie: run.cookies?.header((host.chooseEndpoint()?.url ?? '') + (profile.orderStatus?.request.path ?? '/')),
+    }),
     recoverSession: async (run) => {
       await host.sessions.recoverFromUnauthorized(run.account.id);
       run.tokens = host.sessions.tokens(run.account.id);

@@ -40,6 +40,8 @@ export const ValidateTargetOutputSchema = z.object({
   ok: z.boolean(),
   format: z.enum(['yaml', 'json']),
   problems: z.array(ProblemSchema),
+  /** What the valid profile leaves the operator without (no orderStatus: no reconciliation), in words. */
+  caveats: z.array(z.string()).default([]),
 });
 
 export const SimStatusSchema = z.object({

@@ -12,6 +12,8 @@ export interface Arrival {
   code: string;
   /** The Idempotency-Key a booking request carried (what the client really sent), else null. */
   key: string | null;
+  /** The wait a 429/503 told the client (Retry-After-Ms), else absent. */
+  retryAfterMs?: number;
 }
 
 export class ArrivalLog {

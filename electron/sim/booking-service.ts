@@ -15,6 +15,7 @@ export interface SimRequest {
   node: number;
   method: string;
   path: string;
+  query?: Record<string, string>;
   headers: Record<string, string | string[] | undefined>;
   body: unknown;
   client: string;
@@ -24,6 +25,8 @@ export interface SimResponse {
   status: number;
   body: unknown;
   headers?: Record<string, string>;
+  /** Bytes sent as they are instead of the JSON body (a captcha image). */
+  raw?: Buffer;
 }
 
 type Json = Record<string, unknown>;
@@ -47,6 +50,14 @@ const field = (body: unknown, name: string): string | undefined => {
   return typeof value === 'string' ? value : undefined;
 };
 
+const cookieValue = (cookieHeader: string | undefined, name: string): string | undefined => {
+  for (const pair of (cookieHeader ?? '').split(';')) {
+    const eq = pair.indexOf('=');
+    if (eq > 0 && pair.slice(0, eq).trim() === name) return pair.slice(eq + 1).trim();
+  }
+  return undefined;
+};
+
 const bookingKey = (request: SimRequest): string | null =>
   request.method === 'POST' && request.path.endsWith('/book')
     ? (header(request, 'idempotency-key') ?? field(request.body, 'idempotencyKey') ?? null)
@@ -63,6 +74,9 @@ export class BookingService {
   private readonly accountBuckets: TokenBuckets | null;
   private readonly clientBuckets: TokenBuckets | null;
   readonly counters = new Map<string, number>();
+  /** Queued bookings (scenario booking: queued): decided when taken, told only once `revealAtTrueMs` has passed. */
+  private readonly tickets = new Map<string, { account: string; revealAtTrueMs: number; result: SimResponse }>();
+  private nextTicket = 1;
 
   constructor(
     readonly scenario: Scenario,
@@ -96,6 +110,7 @@ export class BookingService {
       status: response.status,
       code,
       key: bookingKey(request),
+      ...(response.headers?.['retry-after-ms'] ? { retryAfterMs: Number(response.headers['retry-after-ms']) } : {}),
     });
     return response;
   }
@@ -127,11 +142,13 @@ export class BookingService {
     context: { account: string | null },
   ): SimResponse {
     const { method, path } = request;
-    if (method === 'GET' && path === '/api/time') return json(200, { code: 'OK', serverTimeMs: serverMs });
+    const covered = this.scenario.limits.clientCoversTime;
+    if (method === 'GET' && path === '/api/time' && !covered) return json(200, { code: 'OK', serverTimeMs: serverMs });
 
-    // Everything else is limited per client.
+    // Everything else (the time too, where the scenario says so) is limited per client.
     const limited = this.limit(request, null, trueMs);
     if (limited) return limited;
+    if (method === 'GET' && path === '/api/time') return json(200, { code: 'OK', serverTimeMs: serverMs });
 
     if (method === 'GET' && path === '/api/items') return json(200, { code: 'OK', items: this.items(serverMs) });
     if (method === 'POST' && path === '/api/login') return this.login(request, trueMs);
@@ -140,20 +157,53 @@ export class BookingService {
 
     const book = /^\/api\/items\/([^/]+)\/book$/.exec(path);
     const order = /^\/api\/orders\/([^/]+)$/.exec(path);
-    if ((method === 'POST' && book) || (method === 'GET' && order)) {
-      const auth = this.sessions.check(header(request, 'authorization'), trueMs);
-      if (!auth.ok) {
-        return auth.code === 'TOKEN_EXPIRED'
-          ? error(401, 'TOKEN_EXPIRED', 'the access token has expired; refresh it')
-          : error(401, 'UNAUTHORIZED', 'a valid Bearer access token is required');
-      }
-      context.account = auth.account;
-      const accountLimited = this.limit(request, auth.account, trueMs);
+    const ticket = /^\/api\/queue\/([^/]+)$/.exec(path);
+    if (method === 'GET' && path === '/api/me') {
+      // A cheap signed-in request: who this session belongs to (health checks prove sessions with it).
+      const who = this.identify(request, trueMs);
+      if (!who.ok) return who.refusal;
+      context.account = who.account;
+      return json(200, { code: 'OK', username: who.account });
+    }
+    if ((method === 'POST' && book) || (method === 'GET' && (order || ticket))) {
+      const who = this.identify(request, trueMs);
+      if (!who.ok) return who.refusal;
+      context.account = who.account;
+      const accountLimited = this.limit(request, who.account, trueMs);
       if (accountLimited) return accountLimited;
-      if (order) return this.orderStatus(decodeURIComponent(order[1]!), auth.account);
-      return this.book(request, decodeURIComponent(book![1]!), auth.account, trueMs, serverMs);
+      if (order) return this.orderStatus(decodeURIComponent(order[1]!), who.account);
+      if (ticket) return this.queueStatus(decodeURIComponent(ticket[1]!), who.account, trueMs);
+      return this.book(request, decodeURIComponent(book![1]!), who.account, trueMs, serverMs);
     }
     return error(404, 'NOT_FOUND', `no route ${method} ${path}`);
+  }
+
+  /** Who sends this request: a Bearer token, a session cookie, or (without sign-in) the user it names. */
+  private identify(
+    request: SimRequest,
+    trueMs: number,
+  ): { ok: true; account: string } | { ok: false; refusal: SimResponse } {
+    const mode = this.scenario.auth;
+    if (mode === 'none') {
+      const named = header(request, 'user') ?? field(request.body, 'user') ?? request.query?.user;
+      if (!named || !this.sessions.known(named))
+        return { ok: false, refusal: error(400, 'USER_REQUIRED', 'name a known user (field or header `user`)') };
+      return { ok: true, account: named };
+    }
+    const token =
+      mode === 'cookie'
+        ? cookieValue(header(request, 'cookie'), 'sid')
+        : /^Bearer\s+(\S+)$/i.exec(header(request, 'authorization') ?? '')?.[1];
+    const auth = this.sessions.check(token === undefined ? undefined : `Bearer ${token}`, trueMs);
+    if (auth.ok) return { ok: true, account: auth.account };
+    const what = mode === 'cookie' ? 'a valid session cookie (sid)' : 'a valid Bearer access token';
+    return {
+      ok: false,
+      refusal:
+        auth.code === 'TOKEN_EXPIRED'
+          ? error(401, 'TOKEN_EXPIRED', 'the session has expired; sign in again')
+          : error(401, 'UNAUTHORIZED', `${what} is required`),
+    };
   }
 
   /** Risk control, then the client's (or account's) bucket, then — for accounts — admission control. */
@@ -218,6 +268,7 @@ export class BookingService {
   }
 
   private login(request: SimRequest, trueMs: number): SimResponse {
+    if (this.scenario.auth === 'none') return error(404, 'NOT_FOUND', 'this service has no sign-in');
     const username = field(request.body, 'username');
     const password = field(request.body, 'password');
     if (!username || !password) return error(400, 'BAD_REQUEST', 'username and password are required');
@@ -226,7 +277,16 @@ export class BookingService {
       if (captcha) return captcha;
     }
     if (!this.sessions.verify(username, password)) return error(401, 'BAD_CREDENTIALS', 'wrong username or password');
-    return json(200, { code: 'OK', ...this.sessions.login(username, trueMs) });
+    const tokens = this.sessions.login(username, trueMs);
+    if (this.scenario.auth === 'cookie') {
+      const maxAge = Math.floor(tokens.accessExpiresInMs / 1000);
+      return json(
+        200,
+        { code: 'OK', username },
+        { 'set-cookie': `sid=${tokens.accessToken}; Path=/; Max-Age=${maxAge}; HttpOnly` },
+      );
+    }
+    return json(200, { code: 'OK', ...tokens });
   }
 
   private refresh(request: SimRequest, trueMs: number): SimResponse {
@@ -240,6 +300,11 @@ export class BookingService {
 
   private captcha(trueMs: number): SimResponse {
     const captcha = this.captchas.issue(trueMs);
+    if (this.scenario.captcha.serve === 'image') {
+      const headers: Record<string, string> = { 'x-captcha-id': captcha.id };
+      if (this.scenario.captcha.revealAnswers) headers['x-captcha-answer'] = captcha.text;
+      return { status: 200, body: null, raw: captcha.png, headers };
+    }
     return json(200, {
       code: 'OK',
       captchaId: captcha.id,
@@ -278,6 +343,23 @@ export class BookingService {
       if (captcha) return captcha;
     }
     const result = this.inventory.book(item, account, key, serverMs);
+    if (this.scenario.booking === 'queued') return this.enqueue(account, key, json(result.status, result.body), trueMs);
     return json(result.status, result.body);
+  }
+
+  /** A queued booking: decided now, told after queueMs; the key's replay is the same ticket. */
+  private enqueue(account: string, key: string, result: SimResponse, trueMs: number): SimResponse {
+    const ticket = `Q${String(this.nextTicket++).padStart(8, '0')}`;
+    this.tickets.set(ticket, { account, revealAtTrueMs: trueMs + this.scenario.queueMs, result });
+    const queued = json(202, { code: 'QUEUED', ticket, pollAfterMs: Math.min(100, this.scenario.queueMs) });
+    this.inventory.rememberResult(key, account, { status: 202, body: queued.body as Json });
+    return queued;
+  }
+
+  private queueStatus(ticket: string, account: string, trueMs: number): SimResponse {
+    const queued = this.tickets.get(ticket);
+    if (!queued || queued.account !== account) return error(404, 'TICKET_NOT_FOUND', `no ticket ${ticket}`);
+    if (trueMs < queued.revealAtTrueMs) return json(202, { code: 'QUEUED', ticket });
+    return queued.result;
   }
 }

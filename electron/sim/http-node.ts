@@ -117,7 +117,9 @@ export class HttpNode {
         return;
       }
       let body: unknown = undefined;
-      if (text !== '') {
+      const form = String(request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
+      if (text !== '' && form) body = Object.fromEntries(new URLSearchParams(text));
+      else if (text !== '') {
         try {
           body = JSON.parse(text);
         } catch {
@@ -130,6 +132,7 @@ export class HttpNode {
         node: this.config.index,
         method: request.method ?? 'GET',
         path,
+        query: Object.fromEntries(new URLSearchParams((request.url ?? '').split('?')[1] ?? '')),
         headers: request.headers,
         body,
         client:
@@ -179,9 +182,9 @@ export class HttpNode {
   private send(response: ServerResponse, result: SimResponse, backMs: number): void {
     // The server stamps its clock as it writes the response; the way back to the client comes after that.
     const serverMs = this.service().clock.nowServerMs();
-    const payload = JSON.stringify(result.body);
+    const payload = result.raw ?? JSON.stringify(result.body);
     const headers = {
-      'content-type': 'application/json; charset=utf-8',
+      'content-type': result.raw ? 'application/octet-stream' : 'application/json; charset=utf-8',
       'content-length': Buffer.byteLength(payload),
       date: new Date(serverMs).toUTCString(),
       'x-server-time-ms': serverMs.toFixed(3),

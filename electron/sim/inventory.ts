@@ -49,6 +49,11 @@ export class Inventory {
   }
 
   /** The first final result recorded for this key, if any. */
+  /** What a replay of this key answers from now on (a queued booking's ticket instead of its result). */
+  rememberResult(idempotencyKey: string, account: string, result: BookingResult): void {
+    this.results.set(idempotencyKey, { account, result });
+  }
+
   replay(idempotencyKey: string): { account: string; result: BookingResult } | undefined {
     return this.results.get(idempotencyKey);
   }

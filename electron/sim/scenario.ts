@@ -102,10 +102,24 @@ export const ScenarioSchema = z
         mode: z.enum(['off', 'book', 'login']).default('off'),
         ttlMs: z.number().int().positive().default(60_000),
         revealAnswers: z.boolean().default(false),
+        serve: z
+          .enum(['json', 'image'])
+          .default('json')
+          .describe('json: base64 in a JSON body; image: the PNG bytes, its id in the X-Captcha-Id header'),
       })
       .strict()
-      .default({ mode: 'off', ttlMs: 60_000, revealAnswers: false }),
-    limits: z.object({ perAccount: BucketSchema.optional(), perClient: BucketSchema.optional() }).strict().default({}),
+      .default({ mode: 'off', ttlMs: 60_000, revealAnswers: false, serve: 'json' }),
+    limits: z
+      .object({
+        perAccount: BucketSchema.optional(),
+        perClient: BucketSchema.optional(),
+        clientCoversTime: z
+          .boolean()
+          .default(false)
+          .describe('the per-client bucket counts the time endpoint too (strict: every request of the client)'),
+      })
+      .strict()
+      .default({ clientCoversTime: false }),
     admission: z
       .object({
         enabled: z.boolean().default(false),
@@ -123,6 +137,18 @@ export const ScenarioSchema = z
       })
       .strict()
       .default({ enabled: true, violationsBeforeBan: 3, banMs: 60_000 }),
+    auth: z
+      .enum(['token', 'cookie', 'none'])
+      .default('token')
+      .describe(
+        'token: JSON sign-in, Bearer tokens; cookie: a form sign-in that sets a session cookie (sid), form bodies; ' +
+          'none: no sign-in, the booking names its user (field or header `user`)',
+      ),
+    booking: z
+      .enum(['direct', 'queued'])
+      .default('direct')
+      .describe('queued: a booking is answered 202 with a ticket and decided queueMs later (GET /api/queue/TICKET)'),
+    queueMs: z.number().int().min(0).max(60_000).default(300),
     idempotency: z
       .enum(['honoured', 'ignored'])
       .default('honoured')

@@ -32,6 +32,10 @@ export class Sessions {
     return [...this.passwords].map(([username, password]) => ({ username, password }));
   }
 
+  known(username: string): boolean {
+    return this.passwords.has(username);
+  }
+
   verify(username: string, password: string): boolean {
     const expected = this.passwords.get(username);
     return expected !== undefined && expected === password;

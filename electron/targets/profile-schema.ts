@@ -3,26 +3,39 @@
 import { z } from 'zod';
 import { OutcomeSchema } from '../ipc/contract';
 import { BookingsPerAccount, Burst, DurationMs, HeaderValue, RatePerSec, TimeZoneName } from '../common/bounds';
+import { ReaderSchema, RegexText } from './answer-reader';
 
 const Path = z.string().regex(/^\//, 'a path starting with /');
 const Jmes = z.string().min(1);
 const HeaderMap = z.record(z.string().regex(/^[A-Za-z0-9-]+$/, 'a header name'), HeaderValue);
 
+const TemplateMap = z.record(z.string().min(1).max(256), z.string().max(8_192));
+
 export const RequestTemplateSchema = z
   .object({
     method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).default('GET'),
     path: Path.describe('path template, e.g. /api/items/{{campaign.item}}/book'),
+    query: TemplateMap.default({}).describe('query parameters, each value a template (URL-encoded when sent)'),
     headers: HeaderMap.default({}),
     json: z.unknown().optional().describe('JSON body; every string in it is a template'),
+    form: TemplateMap.optional().describe('form body (application/x-www-form-urlencoded), each value a template'),
+    text: z.string().max(65_536).optional().describe('raw body template, sent with `contentType`'),
+    contentType: HeaderValue.min(1).optional().describe('content type of a `text` body (default text/plain)'),
   })
-  .strict();
+  .strict()
+  .refine((request) => [request.json, request.form, request.text].filter((body) => body !== undefined).length <= 1, {
+    message: 'one body at most: json, form or text',
+  });
 
 const TokenFieldsSchema = z
   .object({
-    access: Jmes.describe('JMESPath to the access token in the answer'),
-    refresh: Jmes.optional(),
-    accessExpiresInMs: Jmes.optional(),
-    refreshExpiresInMs: Jmes.optional(),
+    access: ReaderSchema.optional().describe(
+      'where the access token is in the answer (JMESPath, header, cookie or regex); absent with session.cookies: ' +
+        'the cookies the answer sets are the session',
+    ),
+    refresh: ReaderSchema.optional(),
+    accessExpiresInMs: ReaderSchema.optional(),
+    refreshExpiresInMs: ReaderSchema.optional(),
   })
   .strict();
 
@@ -32,9 +45,17 @@ export const MatcherSchema = z
   .object({
     status: StatusMatch.optional().describe('HTTP status (or list) this matcher applies to; absent = any'),
     when: Jmes.optional().describe('JMESPath test on the JSON body; truthy = match'),
+    bodyMatches: RegexText.optional().describe('regular expression the body (as text) must match: HTML answers'),
     network: z.boolean().optional().describe('matches a request that got no HTTP answer (reset, timeout)'),
     outcome: OutcomeSchema,
-    extract: z.record(z.string(), Jmes).default({}).describe('fields to keep from the body, e.g. orderId'),
+    scope: z
+      .enum(['account', 'client'])
+      .default('account')
+      .describe('rateLimited only: client = the target limits this whole client (per IP): every account waits'),
+    extract: z
+      .record(z.string(), ReaderSchema)
+      .default({})
+      .describe('values to keep from the answer, e.g. orderId (a step can pass them on as {{vars.NAME}})'),
   })
   .strict();
 
@@ -90,25 +111,50 @@ export const TargetProfileSchema = z
     serverTimeHeader: z.string().optional().describe('response header carrying the server receive instant (epoch ms)'),
     errorCode: Jmes.default('code').describe('JMESPath to an error code in an answer body'),
     auth: z
-      .object({
-        login: z.object({ request: RequestTemplateSchema, tokens: TokenFieldsSchema }).strict(),
-        refresh: z.object({ request: RequestTemplateSchema, tokens: TokenFieldsSchema }).strict().optional(),
-        header: z
-          .object({ name: z.string().regex(/^[A-Za-z0-9-]+$/, 'a header name'), value: HeaderValue.min(1) })
-          .strict(),
-        health: RequestTemplateSchema.optional(),
-        browser: z
-          .object({ loginPath: Path, accessCookie: z.string().min(1), refreshCookie: z.string().optional() })
+      .union([
+        z.literal('none').describe('the target has no sign-in: accounts carry identity only'),
+        z
+          .object({
+            login: z.object({ request: RequestTemplateSchema, tokens: TokenFieldsSchema }).strict(),
+            refresh: z.object({ request: RequestTemplateSchema, tokens: TokenFieldsSchema }).strict().optional(),
+            header: z
+              .object({ name: z.string().regex(/^[A-Za-z0-9-]+$/, 'a header name'), value: HeaderValue.min(1) })
+              .strict()
+              .optional()
+              .describe('the header that carries the session on every request (absent: the cookie jar alone)'),
+            cookies: z
+              .boolean()
+              .default(false)
+              .describe(
+                "keep a cookie jar per account: the target's Set-Cookie is sent back by its domain and path rules",
+              ),
+            health: RequestTemplateSchema.optional().describe(
+              'a cheap signed-in request: arming sends it to prove each session (a 401/403 signs the account in again)',
+            ),
+            browser: z
+              .object({ loginPath: Path, accessCookie: z.string().min(1), refreshCookie: z.string().optional() })
+              .strict()
+              .optional(),
+          })
           .strict()
-          .optional(),
-      })
-      .strict(),
+          .refine((auth) => auth.header !== undefined || auth.cookies, {
+            message: 'a session needs a header or cookies: true',
+            path: ['header'],
+          })
+          .refine((auth) => auth.login.tokens.access !== undefined || auth.cookies, {
+            message: 'without an access token the session is the cookie jar: set cookies: true',
+            path: ['login', 'tokens', 'access'],
+          }),
+      ])
+      .optional()
+      .transform((auth) => (auth === 'none' ? undefined : auth))
+      .describe("sign-in; absent or 'none' when the target has none"),
     captcha: z
       .object({
         fetch: RequestTemplateSchema,
-        image: Jmes.describe('JMESPath to the base64 image'),
-        id: Jmes.describe('JMESPath to the captcha id'),
-        debugAnswer: Jmes.optional().describe('JMESPath to a revealed answer (simulator debug mode only)'),
+        image: ReaderSchema.describe('where the image is: JMESPath to base64, or { bytes: true } for an image answer'),
+        id: ReaderSchema.describe('where the captcha id is: JMESPath, header or cookie'),
+        debugAnswer: ReaderSchema.optional().describe('a revealed answer (simulator debug mode only)'),
         model: z.string().default('captcha-sim'),
         minConfidence: z.number().min(0).max(1).default(0.9),
         onLowConfidence: z.enum(['refetch', 'operator']).default('refetch'),
@@ -125,9 +171,51 @@ export const TargetProfileSchema = z
       })
       .strict()
       .optional(),
+    warmUp: z
+      .union([
+        z.literal('off'),
+        z
+          .object({
+            request: RequestTemplateSchema.optional().describe('default: a GET of the time path (or /)'),
+            connections: z
+              .number()
+              .int()
+              .min(1)
+              .max(4096)
+              .optional()
+              .describe('pooled connections opened per endpoint (default: what the accounts need, within concurrency)'),
+            calibrationBurst: z
+              .number()
+              .int()
+              .min(1)
+              .max(100_000)
+              .optional()
+              .describe('warm-ups released together to calibrate the burst (never more than targetBurst)'),
+          })
+          .strict(),
+      ])
+      .default({})
+      .describe("requests that open and prove connections while arming, inside the budget; 'off' sends none"),
     book: z
       .object({
         request: RequestTemplateSchema,
+        poll: z
+          .object({
+            request: RequestTemplateSchema.describe('asks about a queued booking, e.g. /api/queue/{{vars.ticket}}'),
+            everyMs: DurationMs.default(200),
+            maxMs: z.number().int().min(100).max(600_000).default(30_000),
+            outcomes: z
+              .array(MatcherSchema)
+              .min(1)
+              .optional()
+              .describe("how to read the poll's answers (default: the profile's outcomes); pending = ask again"),
+          })
+          .strict()
+          .optional()
+          .describe(
+            'a booking answered `pending` (queued, e.g. 202 + ticket) is polled with this request — its answer ' +
+              'extractions are {{vars.*}} — until it is decided or maxMs passes (then it is settled as unknown)',
+          ),
         idempotencyKeyHonoured: z
           .boolean()
           .default(false)
@@ -146,7 +234,7 @@ export const TargetProfileSchema = z
         request: RequestTemplateSchema,
         found: MatcherSchema.omit({ outcome: true, network: true }),
         notFound: MatcherSchema.omit({ outcome: true, network: true })
-          .default({ status: 404, extract: {} })
+          .default({ status: 404, extract: {}, scope: 'account' })
           .describe('the answer that says no booking exists (any other answer settles nothing)'),
       })
       .strict()

@@ -70,13 +70,14 @@ describe('rehearsal in the console (Chromium)', () => {
       .getByTestId('campaign-form')
       .getByText('Open at the instant the simulator announces for the item')
       .click();
-    const inTwoSeconds = new Date(Date.now() + 1_500 + 2_000); // the simulator's clock runs 1.5 s fast
+    // Far enough ahead to edit the draft before arming it (an instant already past is refused).
+    const soon = new Date(Date.now() + 1_500 + 9_000); // the simulator's clock runs 1.5 s fast
     const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
     const local = new Intl.DateTimeFormat('sv-SE', {
       timeZone: zone,
       dateStyle: 'short',
       timeStyle: 'medium',
-    }).format(inTwoSeconds);
+    }).format(soon);
     await page.getByTestId('campaign-opens-at').fill(local);
     await page.getByTestId('campaign-count').fill('5');
     await page.screenshot({ path: `${ARTEFACTS}/campaign-form.png`, fullPage: true });

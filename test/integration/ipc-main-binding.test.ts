@@ -43,7 +43,7 @@ function fakeSender(): SenderLike & { sent: ServerMessage[]; destroy(): void } {
 }
 
 const handlers: Handlers = handlersWith({
-  'targets/validate': () => ({ ok: true, format: 'yaml', problems: [] }),
+  'targets/validate': () => ({ ok: true, format: 'yaml', problems: [], caveats: [] }),
 });
 
 describe('Electron IPC binding', () => {
@@ -56,7 +56,7 @@ describe('Electron IPC binding', () => {
       await invoke({ sender, senderFrame: { url: 'file:///app/index.html' } }, 'targets/validate', { text: 'a: 1' }),
     ).toEqual({
       ok: true,
-      output: { ok: true, format: 'yaml', problems: [] },
+      output: { ok: true, format: 'yaml', problems: [], caveats: [] },
     });
     expect(
       await invoke({ sender, senderFrame: { url: 'https://evil.example/' } }, 'targets/validate', { text: 'a' }),

@@ -15,7 +15,9 @@ afterAll(() => {
 });
 
 const bus = new EventBus();
-const router = createRouter(handlersWith({ 'targets/validate': () => ({ ok: true, format: 'yaml', problems: [] }) }));
+const router = createRouter(
+  handlersWith({ 'targets/validate': () => ({ ok: true, format: 'yaml', problems: [], caveats: [] }) }),
+);
 const TOKEN = 'fixed-test-token';
 
 describe('browser WebSocket client', () => {

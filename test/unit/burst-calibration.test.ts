@@ -56,6 +56,7 @@ describe('calibration burst inside the budget', () => {
             headers: {},
             body: null,
             networkError: null,
+            raw: null,
           };
         },
         clock: { nowMs: () => Date.now() },

@@ -19,7 +19,12 @@ const info: AppInfo = {
 const handlers = (overrides: Partial<Handlers> = {}): Handlers =>
   handlersWith({
     'app/info': () => info,
-    'targets/validate': ({ format }) => ({ ok: true, format: format === 'json' ? 'json' : 'yaml', problems: [] }),
+    'targets/validate': ({ format }) => ({
+      ok: true,
+      format: format === 'json' ? 'json' : 'yaml',
+      problems: [],
+      caveats: [],
+    }),
     ...overrides,
   });
 

@@ -139,7 +139,7 @@ describe('the record is the truth', () => {
           name: 'again',
           target: 'blind',
           item: 'T1',
-          opensAt: 'item',
+          opensAt: 'in 1500ms', // the item is open already: a past instant would be refused
           accounts: { count: 4 },
         }).id,
       ),
@@ -152,7 +152,7 @@ describe('the record is the truth', () => {
     const sim = fixture.app.sim.current()!;
     const first = await fixture.run({ item: 'T1', accounts: { count: 3 } });
     expect(first.successes).toBe(3);
-    const second = await fixture.run({ item: 'T1', accounts: { count: 6 } });
+    const second = await fixture.run({ item: 'T1', opensAt: 'in 1500ms', accounts: { count: 6 } });
     expect(second.leftOut).toEqual({ alreadyBooked: 3, unsettled: 0 });
     expect(second.accounts).toBe(3);
     expect(second.successes).toBe(3);

@@ -87,12 +87,13 @@ describe('classifier', () => {
     headers: {},
     body,
     networkError: status === null ? 'ECONNRESET' : null,
+    raw: null,
   });
 
   it.each([
     [201, { code: 'BOOKED', orderId: 'O1' }, 'success'],
     [409, { code: 'SOLD_OUT' }, 'soldOut'],
-    [409, { code: 'LIMIT_REACHED' }, 'fatal'],
+    [409, { code: 'LIMIT_REACHED' }, 'alreadyBooked'],
     [425, { code: 'NOT_OPEN' }, 'notOpen'],
     [429, { code: 'RATE_LIMITED' }, 'rateLimited'],
     [503, { code: 'OVERLOADED' }, 'rateLimited'],

@@ -16,6 +16,7 @@ const answer = (headers: Record<string, string> = {}): Exchange => ({
   headers,
   body: null,
   networkError: null,
+  raw: null,
 });
 
 const newRun = (over: Partial<AccountRun> = {}): AccountRun =>
@@ -35,6 +36,10 @@ const newRun = (over: Partial<AccountRun> = {}): AccountRun =>
     home: null,
     sent: false,
     unknown: false,
+    satOut: null,
+    heldByBreaker: false,
+    cookies: null,
+    vars: {},
     ...over,
   }) as AccountRun;
 
@@ -219,5 +224,26 @@ describe('the runner’s small waits', () => {
       0,
     );
     expect(bare).toMatchObject({ 'tokens.access': '', 'tokens.refresh': '', 'captcha.id': '', 'captcha.answer': '' });
+  });
+});
+
+describe('react, for targets off the simulator', () => {
+  it('pauses the whole client on a client-scope 429 for its Retry-After, and only the account otherwise', async () => {
+    const paused: number[] = [];
+    const { ctx } = context({ scope: 'client', onClientLimit: (until) => paused.push(until) });
+    const waited = await reactTimed(newRun(), 'rateLimited', answer({ 'retry-after-ms': '700' }), ctx);
+    expect(waited).toBeGreaterThanOrEqual(700);
+    expect(paused).toEqual([1_000_000 + 700]);
+    const own: number[] = [];
+    const { ctx: accountScope } = context({ scope: 'account', onClientLimit: (until) => own.push(until) });
+    await reactTimed(newRun(), 'rateLimited', answer({ 'retry-after-ms': '700' }), accountScope);
+    expect(own).toEqual([]);
+  });
+
+  it('counts "already booked" as the account\'s booking: done, never retried', async () => {
+    const run = newRun();
+    const { ctx } = context();
+    await reactTimed(run, 'alreadyBooked', answer(), ctx);
+    expect(run).toMatchObject({ done: true, outcome: 'alreadyBooked' });
   });
 });

@@ -20,6 +20,7 @@ const answer = (over: Partial<Exchange> = {}): Exchange => ({
   headers: {},
   body: null,
   networkError: null,
+  raw: null,
   ...over,
 });
 const lost = (code: string): Exchange => answer({ status: null, latencyMs: null, networkError: code });
@@ -44,11 +45,11 @@ describe('idempotency key', () => {
 
 describe('classifier', () => {
   const matchers: OutcomeMatcher[] = [
-    { status: 201, outcome: 'success', extract: { orderId: 'orderId' } },
-    { status: [409], when: "code == 'SOLD_OUT'", outcome: 'soldOut', extract: {} },
-    { status: 400, when: 'items', outcome: 'captchaRequired', extract: {} },
-    { network: true, outcome: 'retryable', extract: {} },
-    { status: 418, outcome: 'notOpen', extract: {} },
+    { status: 201, outcome: 'success', scope: 'account', extract: { orderId: 'orderId' } },
+    { status: [409], when: "code == 'SOLD_OUT'", outcome: 'soldOut', scope: 'account', extract: {} },
+    { status: 400, when: 'items', outcome: 'captchaRequired', scope: 'account', extract: {} },
+    { network: true, outcome: 'retryable', scope: 'account', extract: {} },
+    { status: 418, outcome: 'notOpen', scope: 'account', extract: {} },
   ];
 
   it('takes the first matcher whose status and test match, with its extractions and the error code', () => {
@@ -56,6 +57,7 @@ describe('classifier', () => {
       outcome: 'success',
       errorCode: 'BOOKED',
       extracted: { orderId: 'O1' },
+      scope: 'account',
     });
     expect(classify(answer({ status: 409, body: { code: 'SOLD_OUT' } }), matchers, 'code').outcome).toBe('soldOut');
   });
@@ -72,6 +74,7 @@ describe('classifier', () => {
       outcome: 'fatal',
       errorCode: 'LIMIT',
       extracted: {},
+      scope: 'account',
     });
     expect(classify(answer({ status: 500, body: 'not json' }), matchers, 'code').errorCode).toBe('HTTP_500');
     expect(classify(answer({ status: 418 }), matchers, 'code')).toMatchObject({
@@ -85,15 +88,19 @@ describe('classifier', () => {
       outcome: 'retryable',
       errorCode: 'ECONNRESET',
       extracted: {},
+      scope: 'account',
     });
-    const fatalOnNetwork: OutcomeMatcher[] = [{ network: true, outcome: 'fatal', extract: {} }];
+    const fatalOnNetwork: OutcomeMatcher[] = [{ network: true, outcome: 'fatal', scope: 'account', extract: {} }];
     expect(classify(lost('ETIMEDOUT'), fatalOnNetwork, 'code').outcome).toBe('fatal');
-    expect(classify(lost('ETIMEDOUT'), [{ outcome: 'success', extract: {} }], 'code').outcome).toBe('retryable');
+    expect(classify(lost('ETIMEDOUT'), [{ outcome: 'success', scope: 'account', extract: {} }], 'code').outcome).toBe(
+      'retryable',
+    );
   });
 
   it('does not let a network matcher take an HTTP answer, nor a bad expression throw', () => {
     expect(
-      classify(answer({ status: 503 }), [{ network: true, outcome: 'success', extract: {} }], 'code').outcome,
+      classify(answer({ status: 503 }), [{ network: true, outcome: 'success', scope: 'account', extract: {} }], 'code')
+        .outcome,
     ).toBe('fatal');
     expect(classify(answer({ status: 200, body: { a: 1 } }), [], 'code(').outcome).toBe('fatal');
   });

@@ -15,6 +15,8 @@ export const OUTCOME_COLOURS: Record<TimelineOutcome, string> = {
   unauthorized: '#c77d2e',
   retryable: '#d9534f',
   fatal: '#8b1e1e',
+  alreadyBooked: '#5f9e6e',
+  pending: '#7a6fb0',
 };
 
 export interface TimelineAttempt {
@@ -60,7 +62,7 @@ export class TimelineModel {
     this.accountRow[i] = this.rowOf(this.accountRows, this.accountIds, attempt.accountId);
     this.endpointRow[i] = this.rowOf(this.endpointRows, this.endpoints, attempt.endpoint);
     const outcome = OUTCOME_ORDER.indexOf(attempt.outcome as TimelineOutcome);
-    this.outcome[i] = outcome < 0 ? OUTCOME_ORDER.length - 1 : outcome;
+    this.outcome[i] = outcome < 0 ? OUTCOME_ORDER.indexOf('fatal') : outcome;
     this.ids[i] = attempt.attemptId;
     this.retries[i] = attempt.retry;
     this.minMs = Math.min(this.minMs, attempt.sentMs);

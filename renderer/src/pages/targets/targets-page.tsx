@@ -32,6 +32,21 @@ export function TargetsPage() {
       {validation?.ok && (
         <Alert type="success" showIcon title={t('targets.valid', { format: validation.format.toUpperCase() })} />
       )}
+      {validation?.ok && validation.caveats.length > 0 && (
+        <Alert
+          type="warning"
+          showIcon
+          data-testid="target-caveats"
+          title={t('targets.caveats')}
+          description={
+            <ul>
+              {validation.caveats.map((caveat) => (
+                <li key={caveat}>{caveat}</li>
+              ))}
+            </ul>
+          }
+        />
+      )}
       {validation && !validation.ok && (
         <Alert
           type="error"
