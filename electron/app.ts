@@ -134,14 +134,20 @@ export function createApp(options: AppOptions): App {
     bus.emit('account/changed', { accountId, targetId });
   // One declared budget per target for everything this process sends it: campaigns, sign-ins, the health check.
   const budgets = new TargetBudgets(localClock);
+  // Adapters are kept per target while its profile text is unchanged: a rush signs a thousand accounts in, and
+  // parsing and checking the profile for each request would cost more than the requests.
+  const adapters = new Map<string, { text: string; adapter: SignInAdapter }>();
   const adapterFor = (targetId: string): SignInAdapter => {
     const target = targets.get(targetId);
     if (!target) throw new TminusError('TARGET_UNKNOWN', `unknown target '${targetId}'`);
+    const known = adapters.get(targetId);
+    if (known && known.text === target.profileText) return known.adapter;
     const profile = parseProfile(target.profileText, `target ${targetId}`);
-    if (!profile.auth) return NO_SIGN_IN;
     const endpoint = (): string => (profile.builtin ? simulatorUrl() : profile.endpoints[0]!);
     const budget = budgets.for(profile);
-    return new ProfileSignIn(profile, endpoint, { gate: () => budget.take() });
+    const adapter = profile.auth ? new ProfileSignIn(profile, endpoint, { gate: () => budget.take() }) : NO_SIGN_IN;
+    adapters.set(targetId, { text: target.profileText, adapter });
+    return adapter;
   };
   const sessions = new SessionKeeper({
     accounts: accountsRepository,

@@ -34,6 +34,7 @@ export interface ArmSignInDeps {
 /** Signs `run` in (or proves its session); returns null when it holds a session, else why it sits out. */
 export async function signInBeforeOpen(run: AccountRun, deps: ArmSignInDeps): Promise<SatOut | null> {
   const { clock, profile } = deps;
+  let transientTries = 0;
   for (let tries = 0; ; tries += 1) {
     try {
       await deps.sessions.verify(run.account.id);
@@ -41,7 +42,9 @@ export async function signInBeforeOpen(run: AccountRun, deps: ArmSignInDeps): Pr
       return null;
     } catch (error) {
       const message = (error as Error).message;
-      if (!isToldToWait(error) || deps.stopSignal.aborted) return { reason: 'sign-in', message };
+      // A server error or a lost connection is tried again a few times; a refusal (wrong password) is final.
+      const transient = isTransient(error) && (transientTries += 1) <= TRANSIENT_TRIES;
+      if (!(isToldToWait(error) || transient) || deps.stopSignal.aborted) return { reason: 'sign-in', message };
       const asked = (error as TminusError).details?.retryAfterMs;
       const waitMs = Math.max(
         typeof asked === 'number' ? asked : 0,
@@ -55,6 +58,14 @@ export async function signInBeforeOpen(run: AccountRun, deps: ArmSignInDeps): Pr
       await sleep(waitMs, deps.stopSignal);
     }
   }
+}
+
+const TRANSIENT_TRIES = 3;
+
+/** No HTTP answer, or a 5xx other than 503 (which is a wait): worth another try. */
+function isTransient(error: unknown): boolean {
+  const status = (error as TminusError).details?.status;
+  return typeof status !== 'number' || (status >= 500 && status !== 503);
 }
 
 /** Does any rateLimited matcher of the profile say the limit applies to the whole client? */

@@ -194,7 +194,6 @@ export class CampaignRunner {
         30_000,
       );
       this.renewTimer.unref();
-
       if (profile.auth) await this.signInAll(source);
 
       const armed = await armConnections({
