@@ -5,9 +5,14 @@ import type { Outcome } from '../ipc/contract';
 import type { AccountRun } from './account-run';
 import type { Exchange } from './http-exchange';
 
-/** Answers that only come once the sale is open: the first of them marks the observed open instant. */
+/**
+ * Answers that only come once the sale is open: the first of them marks the observed open instant. Never an outage
+ * (5xx, no answer), an auth failure or a limiter's refusal: those say nothing about the sale.
+ */
 export const OPEN_EVIDENCE: ReadonlySet<Outcome> = new Set<Outcome>([
   'success',
+  'alreadyBooked',
+  'pending',
   'soldOut',
   'captchaRejected',
   'captchaRequired',
