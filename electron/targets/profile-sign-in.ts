@@ -127,13 +127,12 @@ export class ProfileSignIn implements SignInAdapter {
     return this.auth.cookies ? SessionCookies.fromTokens(tokens, this.baseUrl()) : null;
   }
 
-  async login(credentials: Credentials & { fields?: Record<string, string> }, nowMs: number): Promise<AccountTokens> {
+  async login(credentials: Credentials, nowMs: number): Promise<AccountTokens> {
     const cookies = this.auth.cookies ? SessionCookies.empty() : null;
     const context: TemplateContext = {
       'account.username': credentials.username,
       'account.password': credentials.password,
     };
-    for (const [name, value] of Object.entries(credentials.fields ?? {})) context[`account.fields.${name}`] = value;
     const { status, answer } = await this.send('login', this.auth.login.request, context, cookies, false);
     if (status < 200 || status >= 300) throw this.refused('login', status, answer);
     return this.tokens(answer, this.auth.login.tokens, nowMs, cookies);

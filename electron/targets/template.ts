@@ -18,15 +18,15 @@ export const TEMPLATE_VARIABLES = [
   'now.serverMs',
 ] as const;
 
-/** Families of variables named by the profile itself: an account's extra CSV fields and a step's extractions. */
-export const TEMPLATE_FAMILIES = ['account.fields.NAME', 'vars.NAME'] as const;
+/** Families of variables named by the profile itself: what a matcher extracted from an earlier answer. */
+export const TEMPLATE_FAMILIES = ['vars.NAME'] as const;
 
 export type TemplateVariable = (typeof TEMPLATE_VARIABLES)[number] | `account.fields.${string}` | `vars.${string}`;
 export type TemplateContext = Partial<Record<TemplateVariable, string | number>>;
 
 const PLACEHOLDER = /\{\{\s*([^}\s]+)\s*\}\}/g;
 const KNOWN = new Set<string>(TEMPLATE_VARIABLES);
-const FAMILY = /^(?:account\.fields|vars)\.[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
+const FAMILY = /^vars\.[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
 
 export const isKnownVariable = (name: string): boolean => KNOWN.has(name) || FAMILY.test(name);
 
