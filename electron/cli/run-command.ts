@@ -51,6 +51,13 @@ function recordLines(summary: RunSummary): string[] {
     lines.push(
       `  storage         ${summary.storageFault.code}: ${summary.storageFault.message} (record kept in memory)`,
     );
+  if (summary.satOut.total > 0) {
+    const reasons = Object.entries(summary.satOut.byReason)
+      .map(([reason, n]) => `${n} ${reason}`)
+      .join(', ');
+    lines.push(`  sat out         ${summary.satOut.total} account(s): ${reasons}`);
+    for (const example of summary.satOut.examples.slice(0, 3)) lines.push(`                  ${example.message}`);
+  }
   if (summary.error) lines.push(`  error           ${summary.error}`);
   for (const warning of summary.warnings) lines.push(`  warning         ${warning}`);
   return lines;
@@ -161,9 +168,19 @@ export function registerRunCommand(program: Command): void {
           console.log(`  first success   ${fmt(summary.firstSuccessMs)} after the open instant`);
           console.log(`  clock           offset ${summary.offsetMs.toFixed(2)} ms ± ${summary.boundMs.toFixed(2)} ms`);
           console.log(
-            `  fire precision  send − planned p50 ${fmt(summary.fire.p50Ms)}, p99 ${fmt(summary.fire.p99Ms)}` +
+            `  fire precision  send − released slot p50 ${fmt(summary.fire.p50Ms)}, p99 ${fmt(summary.fire.p99Ms)}` +
               ` (${summary.fire.writtenAhead} of ${summary.fire.shots} first shots written ahead on own connections)`,
           );
+          const { spacing, arrival: stamped } = summary.fire;
+          if (spacing.shots > 0)
+            console.log(
+              `  budget spacing  ${spacing.shots} first shots held past the instant by the budget: ` +
+                `p50 ${fmt(spacing.p50Ms)}, max ${fmt(spacing.maxMs)}`,
+            );
+          if (!arrival && stamped.shots > 0)
+            console.log(
+              `  target stamp    arrival − planned instant p50 ${fmt(stamped.p50Ms)}, p99 ${fmt(stamped.p99Ms)}`,
+            );
           if (arrival)
             console.log(
               `  server arrival  first request − open instant p50 ${fmt(arrival.p50Ms)}, p99 ${fmt(arrival.p99Ms)}`,
