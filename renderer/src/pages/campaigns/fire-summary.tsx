@@ -1,5 +1,6 @@
-// How a finished campaign's first shots left, from its stored run summary: send − planned (p50, p99) on the local
-// clock, and how many were written ahead on the accounts' own connections (docs/engine.md, "Armed connections").
+// How a finished campaign's first shots left, from its stored run summary: send − released slot (p50, p99) on the
+// local clock, how many were written ahead on the accounts' own connections (docs/engine.md, "Armed connections"),
+// apart from that the budget's spacing of a burst larger than the bucket, and the accounts that sat out and why.
 import { Typography } from 'antd';
 import { useT } from '../../i18n';
 
@@ -8,6 +9,8 @@ interface FireFigures {
   writtenAhead?: number;
   p50Ms: number | null;
   p99Ms: number | null;
+  spacing?: { shots: number; p50Ms: number | null };
+  satOut?: { total: number; byReason: Record<string, number> };
 }
 
 /** The summary's `fire` figures where the summary has them (older campaigns may not have `writtenAhead`). */
@@ -19,6 +22,8 @@ export function fireFigures(summary: unknown): FireFigures | null {
     writtenAhead: typeof fire.writtenAhead === 'number' ? fire.writtenAhead : undefined,
     p50Ms: typeof fire.p50Ms === 'number' ? fire.p50Ms : null,
     p99Ms: typeof fire.p99Ms === 'number' ? fire.p99Ms : null,
+    spacing: fire.spacing,
+    satOut: (summary as { satOut?: FireFigures['satOut'] }).satOut,
   };
 }
 
@@ -33,6 +38,17 @@ export function FireSummary({ summary }: { summary: unknown }) {
       {t('campaign.fire', { p50: ms(fire.p50Ms), p99: ms(fire.p99Ms), shots: fire.shots })}
       {fire.writtenAhead !== undefined &&
         ` · ${t('campaign.writtenAhead', { count: fire.writtenAhead, shots: fire.shots })}`}
+      {fire.spacing &&
+        fire.spacing.shots > 0 &&
+        ` · ${t('campaign.spacing', { count: fire.spacing.shots, p50: ms(fire.spacing.p50Ms) })}`}
+      {fire.satOut &&
+        fire.satOut.total > 0 &&
+        ` · ${t('campaign.satOut', {
+          count: fire.satOut.total,
+          reasons: Object.entries(fire.satOut.byReason)
+            .map(([reason, n]) => `${n} ${reason}`)
+            .join(', '),
+        })}`}
     </Typography.Text>
   );
 }
