@@ -23,11 +23,12 @@ import { TminusError } from '../errors';
 import type { CampaignSpec } from './campaign-spec';
 import { EndpointPool, type Endpoint } from './endpoint-pool';
 import { exchange, type Exchange, type PreparedRequest } from './http-exchange';
-import { classify } from './classifier';
+import { classify, truthy } from './classifier';
 import { LimiterChain, RateLimiter, reserveAll, type Limiter } from './rate-limiter';
 import { TargetBudget } from './target-budget';
 import { limitsWholeClient, signInBeforeOpen } from './arm-sign-in';
 import { backoffMs, retryAfterMs } from './backoff';
+import { searchJson } from '../targets/answer-reader';
 import { react } from './react';
 import { FireScheduler } from './fire-scheduler';
 import { burstLeadMs, type BurstCalibration } from './burst-calibration';
@@ -120,8 +121,10 @@ export class CampaignRunner {
     setMaxListeners(0, this.abort.signal, this.stop.signal);
     this.random = deps.random ?? Math.random;
     const book = deps.profile.book.request;
-    const usesNow = JSON.stringify([book.path, book.headers, book.json ?? null]).includes('now.serverMs');
-    this.prepareEarly = !usesNow && deps.profile.captcha?.requiredFor !== 'book';
+    const usesNow = JSON.stringify(book).includes('now.serverMs');
+    // Steps before the booking (or a booking that names what they gave) cannot be rendered ahead of the instant.
+    this.prepareEarly =
+      !usesNow && deps.profile.captcha?.requiredFor !== 'book' && deps.profile.book.steps.length === 0;
     this.keyHonoured = deps.profile.book.idempotencyKeyHonoured;
     this.storageFault = deps.recorder.fault;
     this.unwatchStorage = deps.recorder.onFault((fault) => {
@@ -211,7 +214,8 @@ export class CampaignRunner {
       });
       this.pool = armed.pool;
       this.burstCalibration = armed.calibration;
-      if (this.runs[0]) this.prepare(this.runs[0]); // compiles the render path too
+      // compiles the render path too (not where the booking names what steps give: that exists only at the time)
+      if (this.runs[0] && this.prepareEarly) this.prepare(this.runs[0]);
       if (profile.captcha && profile.captcha.requiredFor !== 'none') await deps.solver.warm?.();
       this.timeSources = [source];
       deps.clockService.startSync([source], spec.clockSyncEveryMs, deps.campaignId, { gate });
@@ -463,6 +467,7 @@ export class CampaignRunner {
       run.retry += 1;
       return;
     }
+    if (deps.profile.book.steps.length > 0 && !(await this.runSteps(run, plannedLocalMs))) return;
     const endpoint = this.chooseEndpoint();
     if (!endpoint) {
       run.heldByBreaker = true; // every endpoint's breaker is open
@@ -543,6 +548,70 @@ export class CampaignRunner {
         this.stop.abort(); // the item is gone: every account stops
       },
     });
+  }
+
+  /**
+   * The profile's steps before the booking request, each inside the budget: true when every step that applied went
+   * through (its extractions are the account's vars); else the attempt ends with what the step's answer meant —
+   * recorded (its error code prefixed with the step's name) and reacted to as any answer. A step that went through is
+   * not an attempt row (a hold is not a booking: only the booking's own answer can be a success), and no step marks
+   * an intent.
+   */
+  private async runSteps(run: AccountRun, plannedLocalMs: number): Promise<boolean> {
+    const { deps } = this;
+    for (const [index, step] of deps.profile.book.steps.entries()) {
+      if (step.when && !truthy(searchJson({ vars: run.vars }, step.when))) continue;
+      if (index > 0) {
+        const slot = reserveAll([this.targetLimiter, run.limiter], deps.clock.nowMs());
+        await sleep(slot - deps.clock.nowMs(), this.stop.signal);
+      }
+      if (this.stopped(run)) return false;
+      const endpoint = this.chooseEndpoint();
+      if (!endpoint) {
+        run.heldByBreaker = true;
+        await sleep(deps.profile.breaker.openMs / 2, this.stop.signal);
+        return false;
+      }
+      endpoint.breaker.onSend();
+      const request = renderRequest(step.request, this.context(run), this.session(run));
+      const answer = await exchange(endpoint, request, deps.clock, deps.profile.limits.timeoutMs);
+      run.cookies?.take(answer.endpoint + step.request.path, answer.headers);
+      const classification = classify(answer, step.outcomes ?? deps.profile.outcomes, deps.profile.errorCode);
+      const { outcome } = classification;
+      endpoint.observe(outcome !== 'retryable', answer.latencyMs, deps.clock.nowMs());
+      for (const [name, value] of Object.entries(classification.extracted))
+        if (typeof value === 'string' || typeof value === 'number') run.vars[name] = String(value);
+      if (outcome === 'success') continue;
+      this.record(
+        run,
+        answer,
+        plannedLocalMs,
+        outcome,
+        `${step.name}:${classification.errorCode ?? ''}`,
+        null,
+        null,
+        [],
+      );
+      run.retry += 1;
+      await react(run, outcome, answer, {
+        scope: classification.scope,
+        onClientLimit: (until) => this.budget.pauseUntil(until),
+        retry: deps.profile.retry,
+        clock: deps.clock,
+        random: this.random,
+        sessions: deps.sessions,
+        stopSignal: this.stop.signal,
+        onSoldOut: () => {
+          this.soldOut = true;
+          this.stop.abort();
+        },
+      });
+      return false;
+    }
+    if (this.stopped(run)) return false;
+    const slot = reserveAll([this.targetLimiter, run.limiter], deps.clock.nowMs());
+    await sleep(slot - deps.clock.nowMs(), this.stop.signal);
+    return !this.stopped(run);
   }
 
   /**

@@ -26,7 +26,7 @@ const bodyMatches = (answer: Exchange, pattern: string): boolean => {
   return answer.raw !== null && compiled.test(answer.raw.toString('utf8'));
 };
 
-const truthy = (value: unknown): boolean =>
+export const truthy = (value: unknown): boolean =>
   value !== null &&
   value !== undefined &&
   value !== false &&

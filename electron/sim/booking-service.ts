@@ -77,6 +77,8 @@ export class BookingService {
   /** Queued bookings (scenario booking: queued): decided when taken, told only once `revealAtTrueMs` has passed. */
   private readonly tickets = new Map<string, { account: string; revealAtTrueMs: number; result: SimResponse }>();
   private nextTicket = 1;
+  private readonly holds = new Map<string, { account: string; itemId: string }>();
+  private nextHold = 1;
 
   constructor(
     readonly scenario: Scenario,
@@ -158,6 +160,7 @@ export class BookingService {
     const book = /^\/api\/items\/([^/]+)\/book$/.exec(path);
     const order = /^\/api\/orders\/([^/]+)$/.exec(path);
     const ticket = /^\/api\/queue\/([^/]+)$/.exec(path);
+    const hold = /^\/api\/items\/([^/]+)\/hold$/.exec(path);
     if (method === 'GET' && path === '/api/me') {
       // A cheap signed-in request: who this session belongs to (health checks prove sessions with it).
       const who = this.identify(request, trueMs);
@@ -165,7 +168,7 @@ export class BookingService {
       context.account = who.account;
       return json(200, { code: 'OK', username: who.account });
     }
-    if ((method === 'POST' && book) || (method === 'GET' && (order || ticket))) {
+    if ((method === 'POST' && (book || hold)) || (method === 'GET' && (order || ticket))) {
       const who = this.identify(request, trueMs);
       if (!who.ok) return who.refusal;
       context.account = who.account;
@@ -173,6 +176,7 @@ export class BookingService {
       if (accountLimited) return accountLimited;
       if (order) return this.orderStatus(decodeURIComponent(order[1]!), who.account);
       if (ticket) return this.queueStatus(decodeURIComponent(ticket[1]!), who.account, trueMs);
+      if (hold) return this.hold(decodeURIComponent(hold[1]!), who.account, serverMs);
       return this.book(request, decodeURIComponent(book![1]!), who.account, trueMs, serverMs);
     }
     return error(404, 'NOT_FOUND', `no route ${method} ${path}`);
@@ -342,9 +346,25 @@ export class BookingService {
       const captcha = this.checkCaptcha(request, trueMs);
       if (captcha) return captcha;
     }
+    if (this.scenario.booking === 'hold-confirm') {
+      const held = this.holds.get(field(request.body, 'holdId') ?? '');
+      if (!held || held.account !== account || held.itemId !== itemId)
+        return error(400, 'HOLD_REQUIRED', 'hold the item first (POST /api/items/ID/hold) and name its holdId');
+    }
     const result = this.inventory.book(item, account, key, serverMs);
     if (this.scenario.booking === 'queued') return this.enqueue(account, key, json(result.status, result.body), trueMs);
     return json(result.status, result.body);
+  }
+
+  /** hold-confirm: a hold on an open item with stock left; the booking must name it. */
+  private hold(itemId: string, account: string, serverMs: number): SimResponse {
+    const item = this.inventory.items.get(itemId);
+    if (!item) return error(404, 'ITEM_NOT_FOUND', `no item ${itemId}`);
+    if (serverMs < item.openAtServerMs) return error(425, 'NOT_OPEN', `${itemId} is not open yet`);
+    if (item.remaining <= 0) return error(409, 'SOLD_OUT', `${itemId} is sold out`);
+    const holdId = `H${String(this.nextHold++).padStart(8, '0')}`;
+    this.holds.set(holdId, { account, itemId });
+    return json(200, { code: 'HELD', holdId, itemId });
   }
 
   /** A queued booking: decided now, told after queueMs; the key's replay is the same ticket. */

@@ -145,9 +145,12 @@ export const ScenarioSchema = z
           'none: no sign-in, the booking names its user (field or header `user`)',
       ),
     booking: z
-      .enum(['direct', 'queued'])
+      .enum(['direct', 'queued', 'hold-confirm'])
       .default('direct')
-      .describe('queued: a booking is answered 202 with a ticket and decided queueMs later (GET /api/queue/TICKET)'),
+      .describe(
+        'queued: a booking is answered 202 with a ticket and decided queueMs later (GET /api/queue/TICKET); ' +
+          'hold-confirm: POST /api/items/ID/hold first (a holdId), then the booking names it (field holdId)',
+      ),
     queueMs: z.number().int().min(0).max(60_000).default(300),
     idempotency: z
       .enum(['honoured', 'ignored'])

@@ -65,6 +65,15 @@ export function profileProblems(profile: TargetProfile): SemanticProblem[] {
   checkRequest(profile.captcha?.fetch, ['captcha', 'fetch'], problems);
   checkRequest(profile.book.request, ['book', 'request'], problems);
   checkRequest(profile.book.poll?.request, ['book', 'poll', 'request'], problems);
+  profile.book.steps.forEach((step, index) => {
+    checkRequest(step.request, ['book', 'steps', index, 'request'], problems);
+    if (step.when) checkExpression(step.when, ['book', 'steps', index, 'when'], problems);
+    step.outcomes?.forEach((matcher, n) => {
+      if (matcher.when) checkExpression(matcher.when, ['book', 'steps', index, 'outcomes', n, 'when'], problems);
+      for (const [key, reader] of Object.entries(matcher.extract))
+        checkReader(reader, ['book', 'steps', index, 'outcomes', n, 'extract', key], problems);
+    });
+  });
   profile.book.poll?.outcomes?.forEach((matcher, index) => {
     if (matcher.when) checkExpression(matcher.when, ['book', 'poll', 'outcomes', index, 'when'], problems);
   });

@@ -198,6 +198,29 @@ export const TargetProfileSchema = z
       .describe("requests that open and prove connections while arming, inside the budget; 'off' sends none"),
     book: z
       .object({
+        steps: z
+          .array(
+            z
+              .object({
+                name: z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,31}$/, 'letters, digits, _ and -'),
+                request: RequestTemplateSchema,
+                when: Jmes.optional().describe(
+                  'JMESPath over { vars } (what earlier answers gave); falsy = the step is skipped',
+                ),
+                outcomes: z
+                  .array(MatcherSchema)
+                  .min(1)
+                  .optional()
+                  .describe("how to read this step's answer (default: the profile's outcomes); success = go on"),
+              })
+              .strict(),
+          )
+          .max(8)
+          .default([])
+          .describe(
+            'requests before the booking request (query → hold → …): each answer read by its matchers, its ' +
+              'extractions passed on as {{vars.NAME}}; any outcome but success ends the attempt with that outcome',
+          ),
         request: RequestTemplateSchema,
         poll: z
           .object({

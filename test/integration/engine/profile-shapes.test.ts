@@ -104,6 +104,23 @@ describe('example profiles, each against its shape of the simulator', () => {
     expect(polls.length).toBeGreaterThanOrEqual(6);
   });
 
+  it('hold, then confirm: the hold answer feeds the booking; every order recorded, none twice', async () => {
+    await startWith(
+      'example-hold-confirm',
+      example('hold-confirm'),
+      { booking: 'hold-confirm', items: [{ id: 'T1', name: 'T', stock: 3, opensAt: 'in 3s' }], accounts: { count: 5 } },
+      5,
+    );
+    const { id, summary } = await runOn('example-hold-confirm', 5);
+    const truth = serverTruth('example-hold-confirm', id);
+    expect(truth.orders).toBe(3);
+    expect(truth).toMatchObject({ lost: [], duplicates: [], phantom: [], notInLedger: [] });
+    expect(summary.successes).toBe(3);
+    const arrivals = fixture!.app.sim.current()!.arrivals();
+    expect(arrivals.filter((a) => a.code === 'HOLD_REQUIRED')).toHaveLength(0);
+    expect(arrivals.filter((a) => a.route.endsWith('/hold') && a.status === 200).length).toBeGreaterThanOrEqual(3);
+  });
+
   it('captcha served as image bytes, its id in a header: read, answered, booked', async () => {
     await startWith(
       'example-captcha-image',
