@@ -29,7 +29,7 @@ import { TargetBudget } from './target-budget';
 import { limitsWholeClient, signInBeforeOpen } from './arm-sign-in';
 import { backoffMs, retryAfterMs } from './backoff';
 import { searchJson } from '../targets/answer-reader';
-import { react } from './react';
+import { react, type ReactContext } from './react';
 import { FireScheduler } from './fire-scheduler';
 import { burstLeadMs, type BurstCalibration } from './burst-calibration';
 import { eachLimited, sleep, templateContext, type AccountRun } from './account-run';
@@ -535,19 +535,24 @@ export class CampaignRunner {
       if (typeof value === 'string' || typeof value === 'number') run.vars[name] = String(value);
     if (run.captcha && outcome !== 'notOpen' && outcome !== 'rateLimited') run.captcha = null; // one-time captchas
     if (outcome === 'pending' && deps.profile.book.poll) return this.pollQueued(run);
-    await react(run, outcome, answer, {
-      scope: classification.scope,
+    await react(run, outcome, answer, this.reactContext(classification.scope));
+  }
+
+  /** What `react` needs for an answer read with this scope. */
+  private reactContext(scope: 'account' | 'client'): ReactContext {
+    return {
+      scope,
       onClientLimit: (untilMs) => this.budget.pauseUntil(untilMs),
-      retry: deps.profile.retry,
-      clock: deps.clock,
+      retry: this.deps.profile.retry,
+      clock: this.deps.clock,
       random: this.random,
-      sessions: deps.sessions,
+      sessions: this.deps.sessions,
       stopSignal: this.stop.signal,
       onSoldOut: () => {
         this.soldOut = true;
         this.stop.abort(); // the item is gone: every account stops
       },
-    });
+    };
   }
 
   /**
@@ -593,19 +598,7 @@ export class CampaignRunner {
         [],
       );
       run.retry += 1;
-      await react(run, outcome, answer, {
-        scope: classification.scope,
-        onClientLimit: (until) => this.budget.pauseUntil(until),
-        retry: deps.profile.retry,
-        clock: deps.clock,
-        random: this.random,
-        sessions: deps.sessions,
-        stopSignal: this.stop.signal,
-        onSoldOut: () => {
-          this.soldOut = true;
-          this.stop.abort();
-        },
-      });
+      await react(run, outcome, answer, this.reactContext(classification.scope));
       return false;
     }
     if (this.stopped(run)) return false;
@@ -649,19 +642,7 @@ export class CampaignRunner {
       }
       this.record(run, answer, answer.sentLocalMs, outcome, classification.errorCode, null, order, marks);
       run.retry += 1;
-      await react(run, outcome, answer, {
-        scope: classification.scope,
-        onClientLimit: (until) => this.budget.pauseUntil(until),
-        retry: deps.profile.retry,
-        clock: deps.clock,
-        random: this.random,
-        sessions: deps.sessions,
-        stopSignal: this.stop.signal,
-        onSoldOut: () => {
-          this.soldOut = true;
-          this.stop.abort();
-        },
-      });
+      await react(run, outcome, answer, this.reactContext(classification.scope));
       return;
     }
   }
