@@ -23,12 +23,12 @@ import { TminusError } from '../errors';
 import type { CampaignSpec } from './campaign-spec';
 import { EndpointPool, type Endpoint } from './endpoint-pool';
 import { exchange, type Exchange, type PreparedRequest } from './http-exchange';
-import { classify, truthy } from './classifier';
+import { classify } from './classifier';
 import { LimiterChain, RateLimiter, reserveAll, type Limiter } from './rate-limiter';
 import { TargetBudget } from './target-budget';
 import { limitsWholeClient, signInBeforeOpen } from './arm-sign-in';
-import { backoffMs, retryAfterMs } from './backoff';
-import { searchJson } from '../targets/answer-reader';
+import { backoffMs } from './backoff';
+import { keepVars, pollQueued, runSteps, type StepHost } from './booking-steps';
 import { react, type ReactContext } from './react';
 import { FireScheduler } from './fire-scheduler';
 import { burstLeadMs, type BurstCalibration } from './burst-calibration';
@@ -114,6 +114,7 @@ export class CampaignRunner {
   /** Set while the record cannot be written: no account that has not fired yet starts. */
   private storageFault: StorageFault | null = null;
   private readonly unwatchStorage: () => void;
+  private readonly steps: StepHost;
 
   constructor(private readonly deps: RunnerDeps) {
     this.scheduler = new FireScheduler(deps.clock);
@@ -138,6 +139,7 @@ export class CampaignRunner {
       own !== undefined && own < limits.targetRatePerSec
         ? new LimiterChain([this.budget.limiter, new RateLimiter(own, limits.targetBurst)])
         : this.budget.limiter;
+    this.steps = this.stepHost();
   }
 
   private setState(state: CampaignState): void {
@@ -467,7 +469,7 @@ export class CampaignRunner {
       run.retry += 1;
       return;
     }
-    if (deps.profile.book.steps.length > 0 && !(await this.runSteps(run, plannedLocalMs))) return;
+    if (deps.profile.book.steps.length > 0 && !(await runSteps(run, plannedLocalMs, this.steps))) return;
     const endpoint = this.chooseEndpoint();
     if (!endpoint) {
       run.heldByBreaker = true; // every endpoint's breaker is open
@@ -531,11 +533,32 @@ export class CampaignRunner {
       });
     }
     run.retry += 1;
-    for (const [name, value] of Object.entries(classification.extracted))
-      if (typeof value === 'string' || typeof value === 'number') run.vars[name] = String(value);
+    keepVars(run, classification.extracted);
     if (run.captcha && outcome !== 'notOpen' && outcome !== 'rateLimited') run.captcha = null; // one-time captchas
-    if (outcome === 'pending' && deps.profile.book.poll) return this.pollQueued(run);
+    if (outcome === 'pending' && deps.profile.book.poll) return pollQueued(run, this.steps);
     await react(run, outcome, answer, this.reactContext(classification.scope));
+  }
+
+  /** What the steps before a booking and the polls after a queued one need of this campaign. */
+  private stepHost(): StepHost {
+    return {
+      profile: this.deps.profile,
+      clock: this.deps.clock,
+      campaignId: this.deps.campaignId,
+      keyHonoured: this.deps.profile.book.idempotencyKeyHonoured,
+      stopSignal: this.stop.signal,
+      abortSignal: this.abort.signal,
+      waitForSlot: async (run, signal) => {
+        const slot = reserveAll([this.targetLimiter, run.limiter], this.deps.clock.nowMs());
+        await sleep(slot - this.deps.clock.nowMs(), signal);
+      },
+      chooseEndpoint: () => this.chooseEndpoint(),
+      render: (run, template) => renderRequest(template, this.context(run), this.session(run)),
+      stopped: (run) => this.stopped(run),
+      record: (run, answer, plannedLocalMs, outcome, errorCode, orderId, marks) =>
+        void this.record(run, answer, plannedLocalMs, outcome, errorCode, null, orderId, marks),
+      react: (run, outcome, answer, scope) => react(run, outcome, answer, this.reactContext(scope)),
+    };
   }
 
   /** What `react` needs for an answer read with this scope. */
@@ -553,98 +576,6 @@ export class CampaignRunner {
         this.stop.abort(); // the item is gone: every account stops
       },
     };
-  }
-
-  /**
-   * The profile's steps before the booking request, each inside the budget: true when every step that applied went
-   * through (its extractions are the account's vars); else the attempt ends with what the step's answer meant —
-   * recorded (its error code prefixed with the step's name) and reacted to as any answer. A step that went through is
-   * not an attempt row (a hold is not a booking: only the booking's own answer can be a success), and no step marks
-   * an intent.
-   */
-  private async runSteps(run: AccountRun, plannedLocalMs: number): Promise<boolean> {
-    const { deps } = this;
-    for (const [index, step] of deps.profile.book.steps.entries()) {
-      if (step.when && !truthy(searchJson({ vars: run.vars }, step.when))) continue;
-      if (index > 0) {
-        const slot = reserveAll([this.targetLimiter, run.limiter], deps.clock.nowMs());
-        await sleep(slot - deps.clock.nowMs(), this.stop.signal);
-      }
-      if (this.stopped(run)) return false;
-      const endpoint = this.chooseEndpoint();
-      if (!endpoint) {
-        run.heldByBreaker = true;
-        await sleep(deps.profile.breaker.openMs / 2, this.stop.signal);
-        return false;
-      }
-      endpoint.breaker.onSend();
-      const request = renderRequest(step.request, this.context(run), this.session(run));
-      const answer = await exchange(endpoint, request, deps.clock, deps.profile.limits.timeoutMs);
-      run.cookies?.take(answer.endpoint + step.request.path, answer.headers);
-      const classification = classify(answer, step.outcomes ?? deps.profile.outcomes, deps.profile.errorCode);
-      const { outcome } = classification;
-      endpoint.observe(outcome !== 'retryable', answer.latencyMs, deps.clock.nowMs());
-      for (const [name, value] of Object.entries(classification.extracted))
-        if (typeof value === 'string' || typeof value === 'number') run.vars[name] = String(value);
-      if (outcome === 'success') continue;
-      this.record(
-        run,
-        answer,
-        plannedLocalMs,
-        outcome,
-        `${step.name}:${classification.errorCode ?? ''}`,
-        null,
-        null,
-        [],
-      );
-      run.retry += 1;
-      await react(run, outcome, answer, this.reactContext(classification.scope));
-      return false;
-    }
-    if (this.stopped(run)) return false;
-    const slot = reserveAll([this.targetLimiter, run.limiter], deps.clock.nowMs());
-    await sleep(slot - deps.clock.nowMs(), this.stop.signal);
-    return !this.stopped(run);
-  }
-
-  /**
-   * A queued booking, polled inside the budget until it is decided or the poll's time is up (then it stays unknown
-   * and is settled like a lost answer). Each poll is recorded; a decided ticket settles the intent either way.
-   */
-  private async pollQueued(run: AccountRun): Promise<void> {
-    const { deps } = this;
-    const poll = deps.profile.book.poll!;
-    const untilMs = deps.clock.nowMs() + poll.maxMs;
-    while (!this.abort.signal.aborted && deps.clock.nowMs() < untilMs) {
-      await sleep(poll.everyMs, this.abort.signal);
-      const slot = reserveAll([this.targetLimiter, run.limiter], deps.clock.nowMs());
-      await sleep(slot - deps.clock.nowMs(), this.abort.signal);
-      const endpoint = this.chooseEndpoint();
-      if (!endpoint || this.abort.signal.aborted) continue;
-      const request = renderRequest(poll.request, this.context(run), this.session(run));
-      const answer = await exchange(endpoint, request, deps.clock, deps.profile.limits.timeoutMs);
-      const classification = classify(answer, poll.outcomes ?? deps.profile.outcomes, deps.profile.errorCode);
-      const { outcome } = classification;
-      endpoint.observe(outcome !== 'retryable', answer.latencyMs, deps.clock.nowMs());
-      if (outcome === 'pending' || outcome === 'retryable' || outcome === 'rateLimited') {
-        if (outcome === 'rateLimited') {
-          const asked = retryAfterMs(answer.headers, Date.now()) ?? 0;
-          run.limiter.holdUntil(deps.clock.nowMs() + asked);
-        }
-        continue;
-      }
-      const order = typeof classification.extracted.orderId === 'string' ? classification.extracted.orderId : null;
-      const marks = marksForAnswer(deps.campaignId, run, answer, outcome, order, this.keyHonoured);
-      // The ticket is decided: whatever it says, no booking is hanging on this request any more.
-      if (run.unknown && outcome !== 'success' && outcome !== 'alreadyBooked') {
-        run.unknown = false;
-        marks.push({ kind: 'cleared', campaignId: deps.campaignId, accountId: run.account.id });
-      }
-      this.record(run, answer, answer.sentLocalMs, outcome, classification.errorCode, null, order, marks);
-      run.retry += 1;
-      await react(run, outcome, answer, this.reactContext(classification.scope));
-      return;
-    }
   }
 
   private record(

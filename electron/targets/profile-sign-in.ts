@@ -51,15 +51,11 @@ export class ProfileSignIn implements SignInAdapter {
     withSession: boolean,
   ): Promise<{ status: number; answer: ReadableAnswer }> {
     const url = this.baseUrl();
-    const rendered = renderRequest(
-      template,
-      context,
-      withSession ? { header: this.auth.header, cookie: cookies?.header(url + template.path) } : undefined,
-    );
-    if (!withSession && cookies) {
-      const cookie = cookies.header(url + rendered.path);
-      if (cookie) rendered.headers.cookie = cookie;
-    }
+    // The jar's cookies go with every step (a login page may set some first); the header only with a session.
+    const rendered = renderRequest(template, context, {
+      header: withSession ? this.auth.header : undefined,
+      cookie: cookies?.header(url + template.path),
+    });
     await this.options.gate?.();
     let response;
     try {
