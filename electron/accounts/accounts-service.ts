@@ -1,12 +1,25 @@
 // The account pool as the rest of Tminus uses it: import/export, edits, leases for campaigns, sessions and health.
 import { stringify } from 'csv-stringify/sync';
-import type { AccountsRepository, AccountStatus, AccountView, LeaseFilter, TargetsRepository } from '../store';
+import type {
+  AccountPatch,
+  AccountsRepository,
+  AccountStatus,
+  AccountView,
+  LeaseFilter,
+  TargetsRepository,
+} from '../store';
 import type { SecretBox } from '../secrets';
 import type { LocalClock } from '../clock';
 import { TminusError } from '../errors';
 import { planAccountsImport, type ImportProblem } from './csv-import';
 import { neutraliseFormula } from './csv-text';
 import type { SessionKeeper } from './session-keeper';
+import { applyFieldsEdit, fieldNameProblem, openFields, type FieldsEdit } from './account-fields';
+
+export type AccountEdit = Omit<AccountPatch, 'fields' | 'secretFields'> & {
+  fields?: FieldsEdit;
+  secretFields?: FieldsEdit;
+};
 
 export interface ImportReport {
   ok: boolean;
@@ -71,6 +84,8 @@ export class AccountsService {
           tags: row.tags,
           status: row.status,
           notes: row.notes,
+          fields: row.fields,
+          secretFields: this.sealFields(row.secretFields),
         })),
         this.options.clock.nowMs(),
       ).length;
@@ -78,26 +93,46 @@ export class AccountsService {
     return { ok, dryRun: options.dryRun, imported, valid: fresh.length, alreadyImported, problems: plan.problems };
   }
 
-  /** CSV without any secret; cells that a spreadsheet would run as formulas are neutralised. */
+  private sealFields(fields: Record<string, string>): { names: string[]; sealed: Buffer | null } {
+    const names = Object.keys(fields).sort();
+    return { names, sealed: names.length > 0 ? this.options.secrets.seal(JSON.stringify(fields)) : null };
+  }
+
+  /** Main side only: the account's fields, secret ones opened, for {{account.fields.NAME}} (never to the renderer). */
+  fieldsOf(id: number): Record<string, string> {
+    const sealed = this.options.accounts.sealedSecrets(id)?.secretFields ?? null;
+    return openFields(this.get(id).fields, sealed, (blob) => this.options.secrets.open(blob));
+  }
+
+  private openSecretFields(id: number): Record<string, string> {
+    const sealed = this.options.accounts.sealedSecrets(id)?.secretFields;
+    return sealed ? (JSON.parse(this.options.secrets.open(sealed)) as Record<string, string>) : {};
+  }
+
+  /**
+   * CSV without any secret: plain fields as `field:NAME` columns, secret ones left out. Cells that a spreadsheet
+   * would run as formulas are neutralised.
+   */
   exportCsv(targetId: string): string {
     this.requireTarget(targetId);
-    const rows = this.options.accounts
-      .list(targetId)
-      .map((account) =>
-        [
-          account.label,
-          account.username,
-          account.group,
-          String(account.priority),
-          account.tags.join(';'),
-          account.status,
-          account.notes,
-          String(account.attempts),
-          String(account.successes),
-          account.lastUsedAtMs === null ? '' : new Date(account.lastUsedAtMs).toISOString(),
-          account.lastOutcome ?? '',
-        ].map(neutraliseFormula),
-      );
+    const accounts = this.options.accounts.list(targetId);
+    const fieldNames = [...new Set(accounts.flatMap((account) => Object.keys(account.fields)))].sort();
+    const rows = accounts.map((account) =>
+      [
+        account.label,
+        account.username,
+        account.group,
+        String(account.priority),
+        account.tags.join(';'),
+        account.status,
+        account.notes,
+        String(account.attempts),
+        String(account.successes),
+        account.lastUsedAtMs === null ? '' : new Date(account.lastUsedAtMs).toISOString(),
+        account.lastOutcome ?? '',
+        ...fieldNames.map((name) => account.fields[name] ?? ''),
+      ].map(neutraliseFormula),
+    );
     const header = [
       'label',
       'username',
@@ -110,6 +145,7 @@ export class AccountsService {
       'successes',
       'last_used_at',
       'last_outcome',
+      ...fieldNames.map((name) => `field:${name}`),
     ];
     return stringify([header, ...rows], { record_delimiter: '\r\n' });
   }
@@ -124,9 +160,26 @@ export class AccountsService {
     return account;
   }
 
-  update(id: number, patch: Parameters<AccountsRepository['update']>[1]): AccountView {
+  /** Edits an account; `fields`/`secretFields` edits set (a value) or remove (null) one field each. */
+  update(id: number, patch: AccountEdit): AccountView {
     const account = this.get(id);
-    this.options.accounts.update(id, patch, this.options.clock.nowMs());
+    const { fields, secretFields, ...rest } = patch;
+    for (const name of [...Object.keys(fields ?? {}), ...Object.keys(secretFields ?? {})]) {
+      const problem = fieldNameProblem(name);
+      if (problem) throw new TminusError('INVALID_ARGUMENT', `fields: ${problem}`);
+    }
+    const nextPlain = fields ? applyFieldsEdit(account.fields, fields) : undefined;
+    const nextSecret = secretFields ? applyFieldsEdit(this.openSecretFields(id), secretFields) : undefined;
+    const clash = Object.keys(nextPlain ?? account.fields).find((name) =>
+      nextSecret ? name in nextSecret : account.secretFields.includes(name),
+    );
+    if (clash)
+      throw new TminusError('INVALID_ARGUMENT', `fields: '${clash}' cannot be both a plain and a secret field`);
+    this.options.accounts.update(
+      id,
+      { ...rest, fields: nextPlain, secretFields: nextSecret ? this.sealFields(nextSecret) : undefined },
+      this.options.clock.nowMs(),
+    );
     this.options.onChange?.(id, account.targetId);
     return this.get(id);
   }

@@ -3,6 +3,7 @@
 import { parse } from 'csv-parse/sync';
 import { decodeCsvBytes } from './csv-text';
 import { ACCOUNT_FIELDS, fieldForHeader, type AccountField, isStatisticsColumn } from './csv-columns';
+import { fieldColumn, fieldNameProblem, MAX_FIELDS, type FieldColumn } from './account-fields';
 
 export interface ImportProblem {
   row: number;
@@ -20,6 +21,10 @@ export interface ParsedAccount {
   tags: string[];
   notes: string;
   status: 'active' | 'disabled';
+  /** `field:NAME` columns (empty cells left out). */
+  fields: Record<string, string>;
+  /** `secret:NAME` columns, in clear until the service seals them. */
+  secretFields: Record<string, string>;
 }
 
 export interface ImportPlan {
@@ -79,14 +84,26 @@ export function planAccountsImport(bytes: Buffer, encoding = 'utf-8'): ImportPla
 
   const fields: Array<AccountField | undefined> = header.cells.map((name) => fieldForHeader(name));
   const seenFields = new Map<AccountField, string>();
+  const extraColumns: Array<FieldColumn | undefined> = header.cells.map(() => undefined);
+  const seenExtra = new Map<string, string>();
   header.cells.forEach((name, index) => {
     const field = fields[index];
     if (!field && isStatisticsColumn(name)) return; // an export read back: its statistics are the pool's own
-    if (!field) {
+    const extra = field ? undefined : fieldColumn(name);
+    if (extra) {
+      const problem = fieldNameProblem(extra.name);
+      if (problem) problems.push({ row: header.row, column: name, reason: problem });
+      else if (seenExtra.has(extra.name))
+        problems.push({ row: header.row, column: name, reason: `same field as column '${seenExtra.get(extra.name)}'` });
+      else {
+        seenExtra.set(extra.name, name);
+        extraColumns[index] = extra;
+      }
+    } else if (!field) {
       problems.push({
         row: header.row,
         column: name,
-        reason: `unknown column; known columns: ${ACCOUNT_FIELDS.join(', ')} (and an export's statistics, ignored)`,
+        reason: `unknown column; known columns: ${ACCOUNT_FIELDS.join(', ')}, field:NAME and secret:NAME for a target's own fields (and an export's statistics, ignored)`,
       });
     } else if (seenFields.has(field)) {
       problems.push({ row: header.row, column: name, reason: `same field as column '${seenFields.get(field)}'` });
@@ -94,6 +111,8 @@ export function planAccountsImport(bytes: Buffer, encoding = 'utf-8'): ImportPla
       seenFields.set(field, name);
     }
   });
+  if (seenExtra.size > MAX_FIELDS)
+    problems.push({ row: header.row, column: null, reason: `${seenExtra.size} field columns; at most ${MAX_FIELDS}` });
   if (!seenFields.has('username'))
     problems.push({ row: header.row, column: 'username', reason: 'missing column username' });
 
@@ -141,6 +160,11 @@ export function planAccountsImport(bytes: Buffer, encoding = 'utf-8'): ImportPla
       continue;
     }
     const password = value('password') ?? '';
+    const extras: Record<FieldColumn['kind'], Record<string, string>> = { field: {}, secret: {} };
+    extraColumns.forEach((extra, index) => {
+      const cell = cells[index]!.trim();
+      if (extra && cell !== '') extras[extra.kind][extra.name] = cell;
+    });
     accounts.push({
       row,
       username,
@@ -154,6 +178,8 @@ export function planAccountsImport(bytes: Buffer, encoding = 'utf-8'): ImportPla
         .filter((tag) => tag !== ''),
       notes: value('notes') ?? '',
       status: statusText === 'disabled' ? 'disabled' : 'active',
+      fields: extras.field,
+      secretFields: extras.secret,
     });
   }
   problems.sort((a, b) => a.row - b.row);

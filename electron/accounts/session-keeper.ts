@@ -3,6 +3,7 @@
 // exactly one refresh and then one re-login before the account is given up.
 import type { AccountsRepository } from '../store';
 import type { SecretBox } from '../secrets';
+import { openFields } from './account-fields';
 import type { LocalClock } from '../clock';
 import { TminusError } from '../errors';
 import type { AccountTokens, SignInAdapter } from './sign-in';
@@ -85,12 +86,14 @@ export class SessionKeeper {
       throw new TminusError('SIGN_IN_FAILED', message);
     }
     try {
-      const tokens = await this.options
-        .adapterFor(account.targetId)
-        .login(
-          { username: account.username, password: this.options.secrets.open(sealed.password) },
-          this.options.clock.nowMs(),
-        );
+      const tokens = await this.options.adapterFor(account.targetId).login(
+        {
+          username: account.username,
+          password: this.options.secrets.open(sealed.password),
+          fields: openFields(account.fields, sealed.secretFields, (blob) => this.options.secrets.open(blob)),
+        },
+        this.options.clock.nowMs(),
+      );
       this.store(accountId, account.targetId, tokens);
     } catch (error) {
       const message = `${account.username}: login failed: ${(error as Error).message}`;

@@ -15,6 +15,8 @@ export interface AccountTokens {
 export interface Credentials {
   username: string;
   password: string;
+  /** The account's fields beyond username and password ({{account.fields.NAME}}), secret ones opened. */
+  fields?: Record<string, string>;
 }
 
 export interface SignInAdapter {

@@ -3,7 +3,7 @@ import type { AccountView } from '../store';
 import type { AccountTokens } from '../accounts';
 import type { Outcome } from '../ipc/contract';
 import type { RateLimiter } from './rate-limiter';
-import type { TemplateContext } from '../targets';
+import { fieldVariables, type TemplateContext } from '../targets/template';
 import type { ArmedConnection } from './armed-connection';
 import type { Endpoint } from './endpoint-pool';
 import { MAX_TIMER_MS } from '../common/long-timer';
@@ -40,6 +40,8 @@ export interface AccountRun {
   cookies: SessionCookies | null;
   /** Values the target's answers gave this account ({{vars.NAME}}: a queued booking's ticket). */
   vars: Record<string, string>;
+  /** The account's fields ({{account.fields.NAME}}), secret ones opened while arming, held in memory. */
+  fields: Record<string, string>;
 }
 
 /** A fresh run of `account` under `key`: nothing sent, nothing known, no session or connection yet. */
@@ -64,6 +66,7 @@ export function newAccountRun(account: AccountView, key: string, limiter: RateLi
     heldByBreaker: false,
     cookies: null,
     vars: {},
+    fields: { ...account.fields },
   };
 }
 
@@ -114,6 +117,7 @@ export function templateContext(
     'attempt.key': run.key,
     'attempt.retry': run.retry,
     'now.serverMs': Math.round(serverNowMs),
+    ...fieldVariables(run.fields),
     ...Object.fromEntries(Object.entries(run.vars).map(([name, value]) => [`vars.${name}`, value])),
   };
 }

@@ -11,7 +11,7 @@ import { backoffMs } from './backoff';
 import type { TargetBudget } from './target-budget';
 
 /** Why an account sat a campaign out. */
-export type SatOutReason = 'sign-in' | 'breaker' | 'budget' | 'unknown';
+export type SatOutReason = 'fields' | 'sign-in' | 'breaker' | 'budget' | 'unknown';
 
 export interface SatOut {
   reason: SatOutReason;

@@ -246,6 +246,7 @@ export class CampaignRunner {
       clientScope: limitsWholeClient(deps.profile),
     };
     await eachLimited(this.runs, 16, async (run) => {
+      if (run.satOut) return; // left out while leasing (a field the profile needs is missing)
       run.satOut = await signInBeforeOpen(run, deps2);
       if (run.satOut)
         run.done = true; // its error is on the account too
@@ -254,7 +255,10 @@ export class CampaignRunner {
     if (this.runs.length > 0 && this.runs.every((run) => run.satOut !== null)) {
       const reasons = this.runs.slice(0, 5).map((run) => run.satOut!.message);
       const more = this.runs.length > 5 ? `; and ${this.runs.length - 5} more` : '';
-      throw new TminusError('SIGN_IN_FAILED', `no account could sign in: ${reasons.join('; ')}${more}`);
+      const what = this.runs.some((run) => run.satOut!.reason === 'sign-in')
+        ? 'no account could sign in'
+        : 'no account can take part';
+      throw new TminusError('SIGN_IN_FAILED', `${what}: ${reasons.join('; ')}${more}`);
     }
   }
 

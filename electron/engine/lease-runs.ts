@@ -2,6 +2,7 @@
 // unknown), the pool leases the rest (up to the campaign's count), and every intent is written in one transaction —
 // before any request of the campaign can be on the wire.
 import type { AccountsService } from '../accounts';
+import { fieldsNamedBy } from '../accounts/account-fields';
 import type { IntentsRepository } from '../store';
 import type { TargetProfile } from '../targets';
 import type { CampaignSpec } from './campaign-spec';
@@ -29,6 +30,25 @@ export interface LeaseRunsInput {
   nowMs: number;
 }
 
+/**
+ * Opens each account's secret fields (held in memory for the campaign, like its tokens) and sets aside, before any
+ * request, the accounts that lack a field the profile names: their requests could not be written.
+ */
+function leaveOutMissingFields(runs: AccountRun[], profile: TargetProfile, accounts: AccountsService): void {
+  const needed = fieldsNamedBy(profile);
+  if (needed.length === 0) return;
+  for (const run of runs) {
+    run.fields = accounts.fieldsOf(run.account.id);
+    const missing = needed.filter((name) => (run.fields[name] ?? '') === '');
+    if (missing.length === 0) continue;
+    run.satOut = {
+      reason: 'fields',
+      message: `${run.account.username} has no ${missing.map((name) => `field ${name}`).join(', ')} (the profile sends {{account.fields.${missing[0]}}})`,
+    };
+    run.done = true;
+  }
+}
+
 export function leaseRuns(input: LeaseRunsInput): { runs: AccountRun[]; leftOut: LeftOut } {
   const { campaignId, spec, profile } = input;
   const excluded = input.intents.excluded(spec.target, spec.item, spec.accounts.bookingsPerAccount);
@@ -49,6 +69,7 @@ export function leaseRuns(input: LeaseRunsInput): { runs: AccountRun[]; leftOut:
       new RateLimiter(accountRate, profile.limits.accountBurst),
     ),
   );
+  leaveOutMissingFields(runs, profile, input.accounts);
   input.intents.prepare(
     runs.map((run) => ({
       campaignId,

@@ -18,6 +18,7 @@ import {
   ClockStatusSchema,
   AccountStatusSchema,
   AccountViewSchema,
+  FieldsEditSchema,
   ImportReportSchema,
   TargetIdSchema,
   AccountIdsSchema,
@@ -91,6 +92,8 @@ export const calls = {
         priority: z.number().int().min(-1000).max(1000).optional(),
         tags: z.array(z.string().min(1).max(50)).max(50).optional(),
         notes: z.string().max(2000).optional(),
+        fields: FieldsEditSchema.optional(),
+        secretFields: FieldsEditSchema.optional(),
       })
       .strict(),
     AccountViewSchema,

@@ -127,6 +127,9 @@ export const AccountViewSchema = z.object({
   group: z.string(),
   priority: z.number().int(),
   tags: z.array(z.string()),
+  /** Plain fields with their values; secret fields by name only. */
+  fields: z.record(z.string(), z.string()),
+  secretFields: z.array(z.string()),
   status: AccountStatusSchema,
   coolingUntilMs: z.number().nullable(),
   notes: z.string(),
@@ -156,6 +159,11 @@ export const ImportReportSchema = z.object({
 export const TargetIdSchema = z
   .string()
   .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'a target id (lowercase letters, digits, _ and -)');
+/** An edit of account fields: a value sets one, null removes it. */
+export const FieldsEditSchema = z
+  .record(z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,39}$/, 'a field name'), z.string().max(2000).nullable())
+  .refine((edit) => Object.keys(edit).length <= 32, 'at most 32 fields');
+
 export const AccountIdsSchema = z.array(z.number().int().positive()).min(1).max(100_000);
 
 export const CampaignViewSchema = z.object({

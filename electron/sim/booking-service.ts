@@ -351,7 +351,10 @@ export class BookingService {
       if (!held || held.account !== account || held.itemId !== itemId)
         return error(400, 'HOLD_REQUIRED', 'hold the item first (POST /api/items/ID/hold) and name its holdId');
     }
-    const result = this.inventory.book(item, account, key, serverMs);
+    const passengerId = field(request.body, 'passengerId');
+    if (this.scenario.requirePassenger && !passengerId)
+      return error(400, 'PASSENGER_REQUIRED', 'name the passengerId who travels');
+    const result = this.inventory.book(item, account, key, serverMs, passengerId);
     if (this.scenario.booking === 'queued') return this.enqueue(account, key, json(result.status, result.body), trueMs);
     return json(result.status, result.body);
   }

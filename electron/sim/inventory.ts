@@ -18,6 +18,8 @@ export interface Order {
   account: string;
   itemId: string;
   createdAtServerMs: number;
+  /** Who travels, where the booking named one (an account field in Tminus). */
+  passengerId?: string;
 }
 
 /** A final answer to a book request; replays of the same key get exactly this. */
@@ -59,7 +61,7 @@ export class Inventory {
   }
 
   /** Books one unit (the item exists and is open). Records the final result under the key. */
-  book(item: Item, account: string, idempotencyKey: string, serverMs: number): BookingResult {
+  book(item: Item, account: string, idempotencyKey: string, serverMs: number, passengerId?: string): BookingResult {
     const holdingKey = `${account}\u0000${item.id}`;
     const held = this.holdings.get(holdingKey) ?? 0;
     let result: BookingResult;
@@ -76,6 +78,7 @@ export class Inventory {
         account,
         itemId: item.id,
         createdAtServerMs: serverMs,
+        ...(passengerId ? { passengerId } : {}),
       };
       if (!this.orders.has(idempotencyKey)) this.orders.set(idempotencyKey, order);
       this.orderList.push(order);

@@ -152,6 +152,10 @@ export const ScenarioSchema = z
           'hold-confirm: POST /api/items/ID/hold first (a holdId), then the booking names it (field holdId)',
       ),
     queueMs: z.number().int().min(0).max(60_000).default(300),
+    requirePassenger: z
+      .boolean()
+      .default(false)
+      .describe('a booking must name a passengerId (an account field in Tminus); the order records it'),
     idempotency: z
       .enum(['honoured', 'ignored'])
       .default('honoured')

@@ -13,6 +13,9 @@ export interface AccountView {
   group: string;
   priority: number;
   tags: string[];
+  /** Fields beyond username and password ({{account.fields.NAME}}); secret ones are named here, never shown. */
+  fields: Record<string, string>;
+  secretFields: string[];
   status: AccountStatus;
   coolingUntilMs: number | null;
   notes: string;
@@ -42,6 +45,9 @@ export interface NewAccount {
   tags: string[];
   status: 'active' | 'disabled';
   notes: string;
+  fields: Record<string, string>;
+  /** The secret fields, sealed as one JSON object, and their names. */
+  secretFields: { names: string[]; sealed: Buffer | null };
 }
 
 export interface AccountPatch {
@@ -50,6 +56,8 @@ export interface AccountPatch {
   priority?: number;
   tags?: string[];
   notes?: string;
+  fields?: Record<string, string>;
+  secretFields?: { names: string[]; sealed: Buffer | null };
 }
 
 export interface LeaseFilter {
@@ -63,25 +71,29 @@ export interface LeaseFilter {
 }
 
 const VIEW_COLUMNS = `id, target_id AS targetId, label, username, group_name AS "group", priority, tags_json AS tagsJson,
-  status, cooling_until_ms AS coolingUntilMs, notes, attempts_count AS attempts, successes_count AS successes,
+  fields_json AS fieldsJson, secret_field_names_json AS secretFieldsJson, status, cooling_until_ms AS coolingUntilMs, notes, attempts_count AS attempts, successes_count AS successes,
   last_used_at_ms AS lastUsedAtMs, last_outcome AS lastOutcome, lease_owner AS leaseOwner,
   lease_expires_at_ms AS leaseExpiresAtMs, password_sealed IS NOT NULL AS hasPassword,
   tokens_sealed IS NOT NULL AS hasTokens, access_expires_at_ms AS accessExpiresAtMs,
   refresh_expires_at_ms AS refreshExpiresAtMs, sign_in_needed AS signInNeeded, sign_in_error AS signInError,
   created_at_ms AS createdAtMs, updated_at_ms AS updatedAtMs`;
 
-type ViewRow = Omit<AccountView, 'tags' | 'hasPassword' | 'hasTokens' | 'signInNeeded'> & {
+type ViewRow = Omit<AccountView, 'tags' | 'fields' | 'secretFields' | 'hasPassword' | 'hasTokens' | 'signInNeeded'> & {
   tagsJson: string;
+  fieldsJson: string;
+  secretFieldsJson: string;
   hasPassword: number;
   hasTokens: number;
   signInNeeded: number;
 };
 
 const toView = (row: ViewRow): AccountView => {
-  const { tagsJson, ...rest } = row;
+  const { tagsJson, fieldsJson, secretFieldsJson, ...rest } = row;
   return {
     ...rest,
     tags: JSON.parse(tagsJson) as string[],
+    fields: JSON.parse(fieldsJson) as Record<string, string>,
+    secretFields: JSON.parse(secretFieldsJson) as string[],
     hasPassword: row.hasPassword === 1,
     hasTokens: row.hasTokens === 1,
     signInNeeded: row.signInNeeded === 1,
@@ -102,19 +114,24 @@ export class AccountsRepository {
   constructor(private readonly db: Database.Database) {
     this.statements = {
       insert: db.prepare(`INSERT INTO accounts (target_id, label, username, password_sealed, group_name, priority,
-          tags_json, status, notes, sign_in_needed, created_at_ms, updated_at_ms)
-        VALUES (@targetId, @label, @username, @passwordSealed, @group, @priority, @tagsJson, @status, @notes,
-          @signInNeeded, @nowMs, @nowMs)`),
+          tags_json, fields_json, secret_field_names_json, secret_fields_sealed, status, notes, sign_in_needed,
+          created_at_ms, updated_at_ms)
+        VALUES (@targetId, @label, @username, @passwordSealed, @group, @priority, @tagsJson, @fieldsJson,
+          @secretNamesJson, @secretSealed, @status, @notes, @signInNeeded, @nowMs, @nowMs)`),
       usernames: db.prepare('SELECT username FROM accounts WHERE target_id = ?'),
       list: db.prepare(`SELECT ${VIEW_COLUMNS} FROM accounts WHERE target_id = ? ORDER BY priority DESC, id`),
       get: db.prepare(`SELECT ${VIEW_COLUMNS} FROM accounts WHERE id = ?`),
       secrets: db.prepare(
-        'SELECT username, password_sealed AS password, tokens_sealed AS tokens FROM accounts WHERE id = ?',
+        `SELECT username, password_sealed AS password, tokens_sealed AS tokens, secret_fields_sealed AS secretFields
+          FROM accounts WHERE id = ?`,
       ),
       update:
         db.prepare(`UPDATE accounts SET label = coalesce(@label, label), group_name = coalesce(@group, group_name),
           priority = coalesce(@priority, priority), tags_json = coalesce(@tagsJson, tags_json),
-          notes = coalesce(@notes, notes), updated_at_ms = @nowMs WHERE id = @id`),
+          notes = coalesce(@notes, notes), fields_json = coalesce(@fieldsJson, fields_json),
+          secret_field_names_json = CASE WHEN @setSecrets THEN @secretNamesJson ELSE secret_field_names_json END,
+          secret_fields_sealed = CASE WHEN @setSecrets THEN @secretSealed ELSE secret_fields_sealed END,
+          updated_at_ms = @nowMs WHERE id = @id`),
       setStatus: db.prepare(`UPDATE accounts SET status = @status, cooling_until_ms = @coolingUntilMs,
           consecutive_limited = 0, updated_at_ms = @nowMs WHERE id = @id`),
       setTokens:
@@ -169,6 +186,9 @@ export class AccountsRepository {
           this.statements.insert.run({
             ...row,
             tagsJson: JSON.stringify(row.tags),
+            fieldsJson: JSON.stringify(row.fields),
+            secretNamesJson: JSON.stringify(row.secretFields.names),
+            secretSealed: row.secretFields.sealed,
             signInNeeded: row.passwordSealed === null ? 1 : 0,
             nowMs: ms(nowMs),
           }).lastInsertRowid,
@@ -190,10 +210,8 @@ export class AccountsRepository {
     return row ? toView(row) : null;
   }
 
-  sealedSecrets(id: number): { username: string; password: Buffer | null; tokens: Buffer | null } | null {
-    return (
-      (this.statements.secrets.get(id) as { username: string; password: Buffer | null; tokens: Buffer | null }) ?? null
-    );
+  sealedSecrets(id: number): SealedAccountSecrets | null {
+    return (this.statements.secrets.get(id) as SealedAccountSecrets | undefined) ?? null;
   }
 
   update(id: number, patch: AccountPatch, nowMs: number): boolean {
@@ -205,6 +223,10 @@ export class AccountsRepository {
         priority: patch.priority ?? null,
         tagsJson: patch.tags ? JSON.stringify(patch.tags) : null,
         notes: patch.notes ?? null,
+        fieldsJson: patch.fields ? JSON.stringify(patch.fields) : null,
+        setSecrets: patch.secretFields ? 1 : 0,
+        secretNamesJson: JSON.stringify(patch.secretFields?.names ?? []),
+        secretSealed: patch.secretFields?.sealed ?? null,
         nowMs: ms(nowMs),
       }).changes === 1
     );
@@ -323,6 +345,13 @@ export class AccountsRepository {
       (row) => row.id,
     );
   }
+}
+
+export interface SealedAccountSecrets {
+  username: string;
+  password: Buffer | null;
+  tokens: Buffer | null;
+  secretFields: Buffer | null;
 }
 
 export interface Availability {

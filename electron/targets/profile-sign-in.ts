@@ -6,7 +6,7 @@ import { TminusError } from '../errors';
 import type { AccountTokens, Credentials, SignInAdapter } from '../accounts/sign-in';
 import type { TargetProfile } from './profile-schema';
 import { renderRequest } from './profile-requests';
-import type { TemplateContext } from './template';
+import { fieldVariables, type TemplateContext } from './template';
 import { readAnswer, searchJson, type ReadableAnswer } from './answer-reader';
 import { SessionCookies } from './session-cookies';
 import { retryAfterMs } from '../common/retry-after';
@@ -128,6 +128,7 @@ export class ProfileSignIn implements SignInAdapter {
     const context: TemplateContext = {
       'account.username': credentials.username,
       'account.password': credentials.password,
+      ...fieldVariables(credentials.fields ?? {}),
     };
     const { status, answer } = await this.send('login', this.auth.login.request, context, cookies, false);
     if (status < 200 || status >= 300) throw this.refused('login', status, answer);

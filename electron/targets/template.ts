@@ -19,16 +19,20 @@ export const TEMPLATE_VARIABLES = [
 ] as const;
 
 /** Families of variables named by the profile itself: what a matcher extracted from an earlier answer. */
-export const TEMPLATE_FAMILIES = ['vars.NAME'] as const;
+export const TEMPLATE_FAMILIES = ['vars.NAME', 'account.fields.NAME'] as const;
 
 export type TemplateVariable = (typeof TEMPLATE_VARIABLES)[number] | `account.fields.${string}` | `vars.${string}`;
 export type TemplateContext = Partial<Record<TemplateVariable, string | number>>;
 
 const PLACEHOLDER = /\{\{\s*([^}\s]+)\s*\}\}/g;
 const KNOWN = new Set<string>(TEMPLATE_VARIABLES);
-const FAMILY = /^vars\.[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
+const FAMILY = /^(vars\.[A-Za-z_][A-Za-z0-9_-]{0,63}|account\.fields\.[A-Za-z][A-Za-z0-9_-]{0,39})$/;
 
 export const isKnownVariable = (name: string): boolean => KNOWN.has(name) || FAMILY.test(name);
+
+/** An account's fields as template variables (`account.fields.NAME`). */
+export const fieldVariables = (fields: Record<string, string>): TemplateContext =>
+  Object.fromEntries(Object.entries(fields).map(([name, value]) => [`account.fields.${name}`, value]));
 
 /** Variables a template names that do not exist. */
 export function unknownVariables(template: string): string[] {

@@ -122,6 +122,30 @@ describe('console in Chromium', () => {
       .toBeGreaterThan(5);
   });
 
+  it("edits an account's fields: a plain one shown, a secret one by name only, and removes one", async () => {
+    const table = page.getByTestId('accounts-table');
+    await table.getByRole('button', { name: 'Edit' }).first().click();
+    const fields = page.getByTestId('account-fields');
+    await fields.getByRole('button', { name: 'Add field' }).click();
+    await fields.getByLabel('Name').last().fill('passengerId');
+    await fields.getByLabel('Value').last().fill('P-100');
+    await fields.getByRole('button', { name: 'Add field' }).click();
+    await fields.getByLabel('Name').last().fill('memberPin');
+    await fields.getByRole('checkbox').last().check();
+    await fields.getByLabel('Value').last().fill('pin-4711');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => table.getByText('passengerId=P-100').count()).toBe(1);
+    expect(await table.getByText('memberPin=••••').count()).toBe(1);
+    expect(await page.content()).not.toContain('pin-4711');
+    await page.screenshot({ path: `${ARTEFACTS}/account-fields.png`, fullPage: true });
+
+    await table.getByRole('button', { name: 'Edit' }).first().click();
+    await fields.getByRole('button', { name: 'Remove' }).first().click();
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => table.getByText('passengerId=P-100').count()).toBe(0);
+    expect(await table.getByText('memberPin=••••').count()).toBe(1);
+  });
+
   it('shows a banner when the connection to Tminus is lost', async () => {
     await serve.stop();
     await expect.poll(() => page.getByTestId('connection-banner').count(), { timeout: 20_000 }).toBe(1);

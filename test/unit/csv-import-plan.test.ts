@@ -24,6 +24,8 @@ describe('accounts CSV plan', () => {
         tags: ['vip', 'morning', 'late'],
         notes: 'note',
         status: 'disabled',
+        fields: {},
+        secretFields: {},
       },
       {
         row: 3,
@@ -35,6 +37,8 @@ describe('accounts CSV plan', () => {
         tags: [],
         notes: '',
         status: 'active',
+        fields: {},
+        secretFields: {},
       },
     ]);
   });
@@ -77,7 +81,7 @@ describe('accounts CSV plan', () => {
         row: 1,
         column: 'colour',
         reason:
-          "unknown column; known columns: username, password, label, group, priority, tags, notes, status (and an export's statistics, ignored)",
+          "unknown column; known columns: username, password, label, group, priority, tags, notes, status, field:NAME and secret:NAME for a target's own fields (and an export's statistics, ignored)",
       },
     ]);
     expect(plan('password\nx\n').problems[0]).toEqual({

@@ -37,7 +37,15 @@ interface AccountsState {
   remove(ids: number[]): Promise<void>;
   update(
     id: number,
-    patch: { label?: string; group?: string; priority?: number; tags?: string[]; notes?: string },
+    patch: {
+      label?: string;
+      group?: string;
+      priority?: number;
+      tags?: string[];
+      notes?: string;
+      fields?: Record<string, string | null>;
+      secretFields?: Record<string, string | null>;
+    },
   ): Promise<void>;
   clearNotice(): void;
 }

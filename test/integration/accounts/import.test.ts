@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createPool, csv, simAccountsCsv, type PoolFixture } from '../../helpers/accounts-fixture';
 
 let pool: PoolFixture;
@@ -160,5 +162,84 @@ describe('CSV import', () => {
     } finally {
       again.close();
     }
+  });
+});
+
+describe('account fields (field:NAME and secret:NAME columns)', () => {
+  it('imports plain fields in clear and secret ones sealed: the secret is nowhere in the database file', () => {
+    pool = createPool();
+    const report = pool.accounts.importCsv(
+      'simulator',
+      Buffer.from('username,password,field:passengerId,Secret: memberPin\nalice,pw,P-77,pin-SECRET-4711\nbob,pw,,\n'),
+      { dryRun: false },
+    );
+    expect(report).toMatchObject({ ok: true, imported: 2, problems: [] });
+    const [alice, bob] = pool.accounts.list('simulator');
+    expect(alice).toMatchObject({ fields: { passengerId: 'P-77' }, secretFields: ['memberPin'] });
+    expect(JSON.stringify(alice)).not.toContain('pin-SECRET-4711');
+    expect(bob).toMatchObject({ fields: {}, secretFields: [] });
+    expect(pool.accounts.fieldsOf(alice!.id)).toEqual({ passengerId: 'P-77', memberPin: 'pin-SECRET-4711' });
+    pool.store.db.pragma('wal_checkpoint(TRUNCATE)');
+    const files = readdirSync(pool.dir).filter((name) => name.includes('.db') || name.includes('sqlite'));
+    expect(files.length).toBeGreaterThan(0);
+    for (const name of files) expect(readFileSync(join(pool.dir, name)).includes('pin-SECRET-4711')).toBe(false);
+  });
+
+  it('refuses a bad field name or a field given twice, naming the column, and imports nothing', () => {
+    pool = createPool();
+    const report = pool.accounts.importCsv(
+      'simulator',
+      Buffer.from('username,field:9lives,field:seat,secret:seat,passengr\nalice,x,1A,1B,typo\n'),
+      { dryRun: false },
+    );
+    expect(report.ok).toBe(false);
+    expect(report.imported).toBe(0);
+    expect(count()).toBe(0);
+    expect(report.problems).toEqual([
+      expect.objectContaining({ row: 1, column: 'field:9lives', reason: expect.stringContaining('not a field name') }),
+      expect.objectContaining({ row: 1, column: 'secret:seat', reason: "same field as column 'field:seat'" }),
+      expect.objectContaining({ row: 1, column: 'passengr', reason: expect.stringContaining('field:NAME') }),
+    ]);
+  });
+
+  it('exports plain fields as field:NAME columns, never a secret one, and the export imports again', () => {
+    pool = createPool();
+    pool.accounts.importCsv(
+      'simulator',
+      Buffer.from('username,field:seat,secret:pin\nalice,12A,hush-hush\nbob,,hush2\n'),
+      { dryRun: false },
+    );
+    const exported = pool.accounts.exportCsv('simulator');
+    expect(exported).not.toContain('hush');
+    expect(exported.split('\r\n')[0]).toMatch(/,field:seat$/);
+    const again = createPool();
+    try {
+      expect(again.accounts.importCsv('simulator', Buffer.from(exported), { dryRun: false })).toMatchObject({
+        ok: true,
+        imported: 2,
+      });
+      expect(again.accounts.list('simulator').map((a) => a.fields)).toEqual([{ seat: '12A' }, {}]);
+    } finally {
+      again.close();
+    }
+  });
+
+  it('edits fields one by one: a value sets, null removes, a secret stays sealed and a name cannot be both', () => {
+    pool = createPool();
+    pool.accounts.importCsv('simulator', Buffer.from('username,field:seat,secret:pin\nalice,12A,1111\n'), {
+      dryRun: false,
+    });
+    const [alice] = pool.accounts.list('simulator');
+    const edited = pool.accounts.update(alice!.id, {
+      fields: { seat: null, passengerId: 'P-9' },
+      secretFields: { pin: '2222' },
+    });
+    expect(edited).toMatchObject({ fields: { passengerId: 'P-9' }, secretFields: ['pin'] });
+    expect(pool.accounts.fieldsOf(alice!.id)).toEqual({ passengerId: 'P-9', pin: '2222' });
+    expect(() => pool.accounts.update(alice!.id, { fields: { pin: 'plain now' } })).toThrow(
+      /'pin' cannot be both a plain and a secret field/,
+    );
+    expect(() => pool.accounts.update(alice!.id, { fields: { 'bad name': 'x' } })).toThrow(/not a field name/);
+    expect(pool.accounts.fieldsOf(alice!.id)).toEqual({ passengerId: 'P-9', pin: '2222' });
   });
 });

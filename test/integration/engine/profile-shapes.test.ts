@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEngineFixture, type EngineFixture } from '../../helpers/engine-fixture';
 import { compareWithServer } from '../../helpers/server-truth';
-import { simAccountsCsv } from '../../helpers/accounts-fixture';
+import { csv, simAccountsCsv } from '../../helpers/accounts-fixture';
 import { simulatorProfileText } from '../../helpers/simulator-profile';
 import { scenarioFromObject, type ScenarioInput } from '../../../electron/sim';
 
@@ -139,6 +139,60 @@ describe('example profiles, each against its shape of the simulator', () => {
     expect(summary.successes).toBe(3);
     const arrivals = fixture!.app.sim.current()!.arrivals();
     expect(arrivals.filter((a) => a.code === 'CAPTCHA_REQUIRED')).toHaveLength(0);
+  });
+});
+
+describe('account fields', () => {
+  it('sends each account its own field, plain or sealed, and sets aside an account that lacks it', async () => {
+    fixture = createEngineFixture();
+    const { app } = fixture;
+    const id = 'example-account-fields';
+    app.targets.upsert(
+      { id, name: id, profileText: example('account-fields'), profileFormat: 'yaml', builtin: true },
+      Date.now(),
+    );
+    await app.sim.startScenario(
+      scenarioFromObject({
+        auth: 'none',
+        requirePassenger: true,
+        items: [{ id: 'T1', name: 'T', stock: 10, opensAt: 'in 3s' }],
+        accounts: { count: 5 },
+      }),
+    );
+    // Two accounts keep the field in plain, two sealed; the fifth has none (its row leaves both cells empty).
+    const report = app.accounts.importCsv(
+      id,
+      csv([
+        ['username', 'field:passengerId', 'secret:passengerId2'],
+        ['user0001', 'P-1', ''],
+        ['user0002', 'P-2', ''],
+        ['user0003', '', 'S-3'],
+        ['user0004', '', 'S-4'],
+        ['user0005', '', ''],
+      ]),
+      { dryRun: false },
+    );
+    expect(report.problems).toEqual([]);
+    // One name, two ways of keeping it: move the sealed ones under the name the profile sends.
+    for (const account of app.accounts.list(id).filter((a) => a.secretFields.includes('passengerId2'))) {
+      const value = app.accounts.fieldsOf(account.id).passengerId2!;
+      app.accounts.update(account.id, { secretFields: { passengerId2: null, passengerId: value } });
+    }
+    const { id: campaignId, summary } = await runOn(id, 5);
+    const orders = app.sim.current()!.service.inventory.allOrders();
+    expect(Object.fromEntries(orders.map((order) => [order.account, order.passengerId]))).toEqual({
+      user0001: 'P-1',
+      user0002: 'P-2',
+      user0003: 'S-3',
+      user0004: 'S-4',
+    });
+    expect(serverTruth(id, campaignId)).toMatchObject({ lost: [], duplicates: [], phantom: [], notInLedger: [] });
+    expect(summary.successes).toBe(4);
+    expect(summary.satOut.byReason).toEqual({ fields: 1 });
+    expect(summary.satOut.examples[0]).toMatchObject({ account: 'user0005', reason: 'fields' });
+    // The account that lacked the field sent nothing at all.
+    const arrivals = app.sim.current()!.arrivals();
+    expect(arrivals.filter((a) => a.code === 'PASSENGER_REQUIRED')).toHaveLength(0);
   });
 });
 

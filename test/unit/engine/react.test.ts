@@ -40,6 +40,7 @@ const newRun = (over: Partial<AccountRun> = {}): AccountRun =>
     heldByBreaker: false,
     cookies: null,
     vars: {},
+    fields: { passengerId: 'P-1' },
     ...over,
   }) as AccountRun;
 
@@ -200,7 +201,7 @@ describe('the runner’s small waits', () => {
     await eachLimited([], 4, async () => expect.unreachable());
   });
 
-  it('gives templates the account, its tokens and captcha, the campaign, the key and the corrected time', () => {
+  it('gives templates the account, its fields, tokens and captcha, the campaign, the key and the corrected time', () => {
     const context = templateContext(newRun(), { id: 'c1', name: 'Morning', item: 'T1', openAtServerMs: 1234 }, 5678.4);
     expect(context).toEqual({
       'account.id': 3,
@@ -217,6 +218,7 @@ describe('the runner’s small waits', () => {
       'attempt.key': 'tm-k',
       'attempt.retry': 2,
       'now.serverMs': 5678,
+      'account.fields.passengerId': 'P-1',
     });
     const bare = templateContext(
       newRun({ tokens: null, captcha: null }),

@@ -96,6 +96,15 @@ export function AccountsTable({ onEdit }: { onEdit: (account: AccountViewWire) =
           render: (tags: string[]) => tags.map((tag) => <Tag key={tag}>{tag}</Tag>),
         },
         {
+          title: t('accounts.fields'),
+          key: 'fields',
+          width: 160,
+          render: (_, account) => [
+            ...Object.entries(account.fields).map(([name, value]) => <Tag key={name}>{`${name}=${value}`}</Tag>),
+            ...account.secretFields.map((name) => <Tag key={name}>{`${name}=••••`}</Tag>),
+          ],
+        },
+        {
           title: '',
           fixed: 'right',
           width: 170,
