@@ -83,6 +83,7 @@ export async function reconcileCampaign(
       } catch (error) {
         lastErrors.set(intent.accountId, `sign-in: ${(error as Error).message}`);
       }
+      run.fields = deps.accounts.fieldsOf(intent.accountId); // a lookup may name a secret field too
       const learnt = await settleByLookup(
         run,
         {
