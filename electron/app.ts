@@ -22,7 +22,7 @@ import {
 } from './store';
 import { collectAppInfo } from './platform/app-info';
 import { resourcesDir } from './platform/resources-dir';
-import { reportOnnxRuntime } from './platform/onnx-providers';
+import { offeredProviders } from './platform/onnx-providers';
 import { validateProfile, parseProfile, ProfileSignIn } from './targets';
 import { validateProfileText } from './targets/validate-text';
 import { profileCaveats } from './targets/profile-loader';
@@ -179,14 +179,7 @@ export function createApp(options: AppOptions): App {
   const captcha = new CaptchaService({
     modelDirs: [join(resourcesDir(), 'models'), join(dataDir, 'models')],
     // CUDA is tried first only where its provider library is installed (trying it elsewhere just logs a failure).
-    providers:
-      providerSetting === 'cpu'
-        ? ['cpu']
-        : providerSetting === 'cuda'
-          ? ['cuda']
-          : reportOnnxRuntime().providers.some((provider) => provider.name === 'cuda' && provider.available)
-            ? ['cuda', 'cpu']
-            : ['cpu'],
+    providers: providerSetting === 'cpu' ? ['cpu'] : providerSetting === 'cuda' ? ['cuda'] : offeredProviders(),
   });
   const modelSolver = new ModelCaptchaSolver(captcha, operatorCaptcha);
   const engine = new EngineService({

@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { TminusError } from '../errors';
 import { decodeImage } from './image-decode';
 import { greyResize } from './image-preprocess';
+import { seededRandom } from './corpus/random';
 
 export interface LabelledSample {
   file: string;
@@ -32,28 +33,66 @@ export function listSamples(dir: string): LabelledSample[] {
     .map((name) => ({ file: join(dir, name), label: basename(name, extname(name)).split('_')[0]! }));
 }
 
-/** Writes images.u8 + labels.txt for train.py; returns how many went to training and to the held-out split. */
+export interface SplitOptions {
+  charset: string;
+  caseInsensitive: boolean;
+  height: number;
+  width: number;
+  /** Share held out for measuring (at least one sample). */
+  heldOutShare?: number;
+  seed?: number;
+}
+
+/**
+ * Splits the samples at random, stratified by first character (so no first character is only ever held out, as a
+ * name-sorted slice would do with answer-named files), and writes images.u8 + labels.txt + meta.json for train.py.
+ */
 export function writeTrainingSplit(
   samples: LabelledSample[],
-  charset: string,
   outDir: string,
-  heldOutShare = 0.1,
+  options: SplitOptions,
 ): { train: number; test: number } {
-  const allowed = new Set(charset.toUpperCase());
+  const fold = (text: string): string => (options.caseInsensitive ? text.toUpperCase() : text);
+  const allowed = new Set(fold(options.charset));
   for (const sample of samples) {
-    const bad = [...sample.label.toUpperCase()].filter((c) => !allowed.has(c));
-    if (bad.length > 0)
+    const bad = [...fold(sample.label)].filter((c) => !allowed.has(c));
+    if (bad.length > 0 || sample.label === '')
       throw new TminusError(
         'CAPTCHA_MODEL_INVALID',
-        `${sample.file}: label '${sample.label}' uses ${bad.join('')}, outside the model's charset ${charset}`,
+        sample.label === ''
+          ? `${sample.file}: empty label`
+          : `${sample.file}: label '${sample.label}' uses ${bad.join('')}, outside the model's charset ${options.charset}`,
       );
   }
-  const testCount = Math.max(1, Math.round(samples.length * heldOutShare));
-  const splits = { test: samples.slice(0, testCount), train: samples.slice(testCount) };
-  for (const [name, list] of Object.entries(splits)) {
+  const random = seededRandom(options.seed ?? 1);
+  const share = options.heldOutShare ?? 0.1;
+  const byFirst = new Map<string, LabelledSample[]>();
+  for (const sample of samples) {
+    const key = fold(sample.label)[0]!;
+    byFirst.set(key, [...(byFirst.get(key) ?? []), sample]);
+  }
+  const test: LabelledSample[] = [];
+  const train: LabelledSample[] = [];
+  for (const group of byFirst.values()) {
+    for (let index = group.length - 1; index > 0; index -= 1) {
+      const other = Math.floor(random() * (index + 1));
+      [group[index], group[other]] = [group[other]!, group[index]!];
+    }
+    // Each group gives its share; the fractions left over are drawn at random so small groups are held out too.
+    const exact = group.length * share;
+    const held = Math.min(
+      group.length - (group.length > 1 ? 1 : 0),
+      Math.floor(exact) + (random() < exact % 1 ? 1 : 0),
+    );
+    test.push(...group.slice(0, held));
+    train.push(...group.slice(held));
+  }
+  if (test.length === 0 && train.length > 1) test.push(train.pop()!);
+  const { height, width } = options;
+  for (const [name, list] of Object.entries({ test, train })) {
     const dir = join(outDir, name);
     mkdirSync(dir, { recursive: true });
-    const images = Buffer.alloc(list.length * 32 * 96);
+    const images = Buffer.alloc(list.length * height * width);
     list.forEach((sample, index) => {
       let pixels;
       try {
@@ -61,12 +100,14 @@ export function writeTrainingSplit(
       } catch (error) {
         throw new TminusError('CAPTCHA_MODEL_INVALID', `${sample.file}: ${(error as Error).message}`);
       }
-      images.set(greyResize(pixels.rgba, pixels.width, pixels.height), index * 32 * 96);
+      images.set(greyResize(pixels.rgba, pixels.width, pixels.height, width, height), index * height * width);
     });
     writeFileSync(join(dir, 'images.u8'), images);
-    writeFileSync(join(dir, 'labels.txt'), list.map((sample) => sample.label).join('\n') + '\n');
+    writeFileSync(join(dir, 'labels.txt'), list.map((sample) => fold(sample.label)).join('\n') + '\n');
+    writeFileSync(join(dir, 'meta.json'), JSON.stringify({ count: list.length, height, width }));
+    writeFileSync(join(dir, 'files.txt'), list.map((sample) => sample.file).join('\n') + '\n');
   }
-  return { train: splits.train.length, test: splits.test.length };
+  return { train: train.length, test: test.length };
 }
 
 export function runTrainer(args: string[], onLine: (line: string) => void): Promise<void> {

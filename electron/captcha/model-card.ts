@@ -26,7 +26,14 @@ export const ModelCardSchema = z.object({
     decode: z.string(),
   }),
   training: z.record(z.string(), z.unknown()).optional(),
-  accuracy: z.object({ heldOutSamples: z.number().int(), sequence: z.number() }).optional(),
+  accuracy: z
+    .object({
+      heldOutSamples: z.number().int(),
+      sequence: z.number(),
+      /** Sequence accuracy per style measured (the new style and the base styles, for a fine-tuned model). */
+      perStyle: z.record(z.string(), z.object({ samples: z.number().int(), sequence: z.number() })).optional(),
+    })
+    .optional(),
 });
 
 export type ModelCard = z.output<typeof ModelCardSchema>;

@@ -13,6 +13,18 @@ export function parsePositiveInt(value: string): number {
   return n;
 }
 
+export function parsePositiveNumber(value: string): number {
+  const n = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || !(n > 0)) throw new InvalidArgumentError(`'${value}' is not a positive number`);
+  return n;
+}
+
+export function parseNonNegativeNumber(value: string): number {
+  const n = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value)) throw new InvalidArgumentError(`'${value}' is not a number of 0 or more`);
+  return n;
+}
+
 /** "90s", "2m", "1h", "1500ms" or a number of milliseconds. */
 export function parseDurationMs(value: string): number {
   const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/.exec(value.trim());

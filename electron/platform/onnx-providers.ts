@@ -20,6 +20,13 @@ const CUDA_LIBRARY: Partial<Record<NodeJS.Platform, string>> = {
   win32: 'onnxruntime_providers_cuda.dll',
 };
 
+/** The providers to try, best first: CUDA only where its library is installed (elsewhere it only logs a failure). */
+export function offeredProviders(): Array<'cuda' | 'cpu'> {
+  return reportOnnxRuntime().providers.some((provider) => provider.name === 'cuda' && provider.available)
+    ? ['cuda', 'cpu']
+    : ['cpu'];
+}
+
 export function reportOnnxRuntime(): OnnxRuntimeReport {
   const require = createRequire(import.meta.url);
   let packageDir: string;

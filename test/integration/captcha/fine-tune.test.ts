@@ -36,6 +36,8 @@ describe('tminus captcha train', () => {
         samples,
         '--name',
         'my-site',
+        '--base',
+        'captcha-sim',
         '--minutes',
         '1',
         '--data-dir',
@@ -44,16 +46,24 @@ describe('tminus captcha train', () => {
       { encoding: 'utf8', timeout: 120_000 },
     );
     expect(train.status, train.stderr).toBe(0);
+    // Progress per epoch, then the new model beside its base on the held-out share.
+    expect(train.stderr).toMatch(/epoch 1: loss [\d.]+, new style sequence accuracy/);
+    expect(train.stdout).toMatch(
+      /\d+ samples trained on, \d+ held out: [\d.]+% with captcha-sim → [\d.]+% with my-site/,
+    );
     const models = join(temp.dir, 'data', 'models');
     expect(existsSync(join(models, 'my-site.onnx'))).toBe(true);
     const card = JSON.parse(readFileSync(join(models, 'my-site.card.json'), 'utf8')) as {
       name: string;
       training: { data: string };
+      accuracy: { perStyle: Record<string, { samples: number; sequence: number }> };
     };
     expect(card).toMatchObject({
       name: 'my-site',
       training: { data: expect.stringMatching(/^60 labelled samples from/) },
     });
+    // Measured on the new style's held-out share and on the base model's own style (replayed while training).
+    expect(Object.keys(card.accuracy.perStyle).sort()).toEqual(['new style', 'simulator']);
     const service = new CaptchaService({ modelDirs: [models], providers: ['cpu'] });
     try {
       expect((await service.read('my-site', renderCaptcha().png)).text).toMatch(/^[A-Z0-9]{1,6}$/);
@@ -82,6 +92,8 @@ describe('tminus captcha train', () => {
         'train',
         '--samples',
         join(temp.dir, 'set', 'png'),
+        '--base',
+        'captcha-sim',
         '--data-dir',
         join(temp.dir, 'data'),
       ],
@@ -90,5 +102,57 @@ describe('tminus captcha train', () => {
     temp.remove();
     expect(train.status).toBe(1);
     expect(train.stderr).toMatch(/ab0O_99\.png: label 'ab0O' uses 0O, outside the model's charset/);
+  });
+});
+
+describe('tminus captcha eval', () => {
+  it('measures a model on a labelled folder and writes the JSON figures', () => {
+    const temp = makeTempDir();
+    try {
+      const made = spawnSync(
+        process.execPath,
+        ['bin/tminus.js', 'captcha', 'dataset', '--out', join(temp.dir, 'set'), '--count', '80', '--pngs', '80'],
+        { encoding: 'utf8' },
+      );
+      expect(made.status, made.stderr).toBe(0);
+      // One file deliberately mislabelled: the model reads it right, so it counts as a miss.
+      const first = readFileSync(join(temp.dir, 'set', 'labels.txt'), 'utf8').split('\n')[0]!;
+      const wrong = first[0] === 'A' ? `B${first.slice(1)}` : `A${first.slice(1)}`;
+      spawnSync('mv', [join(temp.dir, 'set', 'png', `${first}_0.png`), join(temp.dir, 'set', 'png', `${wrong}_0.png`)]);
+      const json = join(temp.dir, 'eval.json');
+      const run = spawnSync(
+        process.execPath,
+        [
+          'bin/tminus.js',
+          'captcha',
+          'eval',
+          '--model',
+          'captcha-sim',
+          '--samples',
+          join(temp.dir, 'set', 'png'),
+          '--json',
+          json,
+        ],
+        { encoding: 'utf8' },
+      );
+      expect(run.status, run.stderr).toBe(0);
+      const result = JSON.parse(readFileSync(json, 'utf8')) as Record<string, unknown>;
+      expect(result).toMatchObject({ samples: 80, model: 'captcha-sim' });
+      expect(result.sequenceAccuracy).toBeGreaterThanOrEqual(0.95);
+      expect(result.sequenceAccuracy).toBeLessThanOrEqual(79 / 80);
+      expect(result.characterErrorRate).toBeGreaterThan(0);
+      for (const key of ['p50Ms', 'p99Ms', 'perSecond']) expect(result[key]).toBeGreaterThan(0);
+      expect(run.stdout).toMatch(/most missed:/);
+    } finally {
+      temp.remove();
+    }
+  });
+
+  it('names the known models when asked for one that does not exist', () => {
+    const run = spawnSync(process.execPath, ['bin/tminus.js', 'captcha', 'eval', '--model', 'nope', '--samples', '.'], {
+      encoding: 'utf8',
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/no captcha model 'nope'; known: .*captcha-sim/);
   });
 });
