@@ -1,4 +1,5 @@
 // The `tminus` command line: global options, one module per command.
+import { registerCampaignsCommand } from './campaigns-command';
 import { Command } from 'commander';
 import { APP_VERSION } from '../platform/app-info';
 import { registerServeCommand } from './serve-command';
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerClockCommand(program);
   registerAccountsCommand(program);
   registerRunCommand(program);
+  registerCampaignsCommand(program);
   registerReconcileCommand(program);
   registerTargetsCommand(program);
   registerCaptchaCommand(program);

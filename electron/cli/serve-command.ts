@@ -10,6 +10,7 @@ import { csvDownloads } from '../reports/download';
 import { dataDirFrom, type GlobalOptions } from './global-options';
 import { openBrowser } from './open-browser';
 import { parsePort } from './parse';
+import { TminusError } from '../errors';
 
 /** The built renderer sits beside the built CLI: out/main/cli.js → out/renderer. */
 export function builtRendererDir(): string | null {
@@ -39,13 +40,25 @@ export function registerServeCommand(program: Command): void {
       app.engine.keepReconciling(60_000, (report) => console.log(describeReconcile(report)));
       for (const run of app.scheduler.start())
         console.log(`schedule ${run.scheduleId}: ${run.state} run at ${new Date(run.runAtMs).toISOString()}`);
-      const server = await startConsoleServer({
-        router: app.router,
-        bus: app.bus,
-        staticDir,
-        port: options.port,
-        download: csvDownloads(app.store.db),
-      });
+      let server: Awaited<ReturnType<typeof startConsoleServer>>;
+      try {
+        server = await startConsoleServer({
+          router: app.router,
+          bus: app.bus,
+          staticDir,
+          port: options.port,
+          download: csvDownloads(app.store.db),
+        });
+      } catch (error) {
+        await app.close(); // nothing may keep running behind a console that never opened
+        const code = (error as NodeJS.ErrnoException).code;
+        throw new TminusError(
+          'INVALID_ARGUMENT',
+          code === 'EADDRINUSE'
+            ? `--port: ${options.port} is taken on 127.0.0.1 (another tminus serve?); pick another or 0 for a free one`
+            : `cannot serve the console: ${(error as Error).message}`,
+        );
+      }
       console.log(`Tminus console: ${server.url}`);
       console.log(`data directory: ${app.dataDir}`);
       if (options.open) openBrowser(server.url, (line) => console.log(line));

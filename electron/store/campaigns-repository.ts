@@ -139,6 +139,17 @@ export class CampaignsRepository {
     return row ? toRecord(row) : null;
   }
 
+  /** Ids that start with `prefix`, newest first (at most `limit`): what a short id names. */
+  idsStartingWith(prefix: string, limit = 5): string[] {
+    return (
+      this.db
+        .prepare(
+          'SELECT id FROM campaigns WHERE substr(id, 1, length(@prefix)) = @prefix ORDER BY created_at_ms DESC LIMIT @limit',
+        )
+        .all({ prefix, limit }) as Array<{ id: string }>
+    ).map((row) => row.id);
+  }
+
   list(limit = 100, offset = 0): CampaignRecord[] {
     return (this.listStatement.all(limit, offset) as CampaignRow[]).map(toRecord);
   }

@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -209,8 +210,34 @@ describe('tminus run', () => {
         timeout: 40_000,
       },
     );
+    // The campaign is then listed by its short id, shown by a prefix of it, and exported to stdout.
+    const data = ['--data-dir', `${temp.dir}/data`];
+    const listed = run('campaigns', 'list', ...data);
+    const show = run('campaigns', 'show', listed.stdout.split('\n')[1]!.slice(0, 6), ...data);
+    const exported = run(
+      'export',
+      'summary',
+      '--campaign',
+      listed.stdout.split('\n')[1]!.slice(0, 8),
+      '--out',
+      '-',
+      ...data,
+    );
+    const tooShort = run('campaigns', 'show', 'ab', ...data);
     temp.remove();
     expect(result.status, result.stderr).toBe(0);
+    expect(listed.stdout.split('\n')[0]).toMatch(/^ID +STATE +OPENS \(target zone\) +TARGET +ITEM +BOOKED +NAME$/);
+    expect(listed.stdout.split('\n')[1]).toMatch(
+      /^[0-9a-f]{8} +completed +\S+ Asia\/Shanghai +simulator +Q1 +3 +quick$/,
+    );
+    expect(show.status, show.stderr).toBe(0);
+    expect(show.stdout).toMatch(/^booked +3$/m);
+    expect(exported.status, exported.stderr).toBe(0);
+    expect(exported.stdout.split('\n')[0]).toMatch(/^campaign_id,name,target,item,state/);
+    expect(exported.stdout.split('\n')[1]).toMatch(/,quick,simulator,Q1,completed,/);
+    expect(exported.stderr).toMatch(/1 row\(s\) written to stdout/);
+    expect(tooShort.status).toBe(1);
+    expect(tooShort.stderr).toMatch(/no campaign ab \(a short id needs at least 4 characters\)/);
     const summary = JSON.parse(result.stdout) as {
       state: string;
       successes: number;
@@ -220,6 +247,24 @@ describe('tminus run', () => {
     expect(summary).toMatchObject({ state: 'completed', successes: 3, soldOut: true });
     expect(Math.abs(summary.offsetMs - 800)).toBeLessThan(10);
   }, 45_000);
+
+  it('exits non-zero, naming the port, when the port it is to serve on is taken', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as AddressInfo).port;
+    const temp = makeTempDir();
+    try {
+      const result = spawnSync(process.execPath, [BIN, 'serve', '--port', String(port), '--data-dir', temp.dir], {
+        encoding: 'utf8',
+        timeout: 15_000,
+      });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain(`--port: ${port} is taken on 127.0.0.1`);
+    } finally {
+      taken.close();
+      temp.remove();
+    }
+  });
 
   it('refuses a campaign file with a bad field, naming it and its line, before anything runs', () => {
     const temp = makeTempDir();
