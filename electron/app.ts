@@ -6,6 +6,7 @@ import { EventBus } from './ipc/event-bus';
 import { createRouter, type Handlers, type Router } from './ipc/router';
 import {
   AccountsRepository,
+  CaptchaRepository,
   AttemptsRepository,
   IntentsRepository,
   createRecordWriter,
@@ -41,6 +42,8 @@ import {
 import { campaignView, engineHandlers } from './engine/handlers';
 import { TargetBudgets } from './engine/target-budget';
 import { CaptchaService, ModelCaptchaSolver } from './captcha';
+import { CaptchaLearningService } from './captcha/learning-service';
+import { captchaHandlers } from './captcha/handlers';
 import { accountHandlers } from './accounts/handlers';
 import { TminusError } from './errors';
 import { Scheduler, type SchedulerLog } from './schedule';
@@ -91,6 +94,8 @@ export interface App {
   attempts: AttemptsRepository;
   intents: IntentsRepository;
   captcha: CaptchaService;
+  /** The captcha learning loop: kept samples per target, the model each target uses, fine-tunes. */
+  learning: CaptchaLearningService;
   /** Started by the long-running hosts (desktop, `tminus serve`, `tminus daemon`), not by one-shot commands. */
   scheduler: Scheduler;
   notify: NotifyService;
@@ -177,11 +182,22 @@ export function createApp(options: AppOptions): App {
   const operatorCaptcha = new OperatorCaptchaSolver(bus);
   const providerSetting = process.env.TMINUS_CAPTCHA_PROVIDER ?? 'auto';
   const captcha = new CaptchaService({
-    modelDirs: [join(resourcesDir(), 'models'), join(dataDir, 'models')],
+    modelDirs: [join(resourcesDir(), 'models'), join(dataDir, 'models')], // the learning loop's too (below)
     // CUDA is tried first only where its provider library is installed (trying it elsewhere just logs a failure).
     providers: providerSetting === 'cpu' ? ['cpu'] : providerSetting === 'cuda' ? ['cuda'] : offeredProviders(),
   });
   const modelSolver = new ModelCaptchaSolver(captcha, operatorCaptcha);
+  const captchaModelDirs = [join(resourcesDir(), 'models'), join(dataDir, 'models')];
+  const learning = new CaptchaLearningService({
+    repository: new CaptchaRepository(store.db),
+    targets,
+    secrets,
+    clock: localClock,
+    captcha,
+    modelDirs: captchaModelDirs,
+    outDir: join(dataDir, 'models'),
+    onProgress: (progress) => bus.emit('captcha/training', progress),
+  });
   const engine = new EngineService({
     clock: localClock,
     clockService: clock,
@@ -201,6 +217,8 @@ export function createApp(options: AppOptions): App {
     bus,
     sim,
     solver: options.solver ?? (options.debugCaptchaAnswers ? new DebugAnswerSolver(modelSolver) : modelSolver),
+    captchaSamples: learning,
+    captchaModelFor: (targetId) => learning.chosenModel(targetId),
   });
 
   const notify = new NotifyService({
@@ -244,6 +262,7 @@ export function createApp(options: AppOptions): App {
       return scheduleCalls['schedules/add'](input);
     },
     ...notifierHandlers(notify),
+    ...captchaHandlers({ learning, targets, modelDirs: captchaModelDirs, shippedDir: join(resourcesDir(), 'models') }),
     ...reportHandlers(store.db, options.chooseSavePath),
     'sim/rehearse': async () => {
       const campaign = await rehearse({ sim, accounts, engine, targetId: SIMULATOR_TARGET_ID });
@@ -325,6 +344,7 @@ export function createApp(options: AppOptions): App {
     attempts,
     intents,
     captcha,
+    learning,
     scheduler,
     notify,
     async close() {

@@ -176,6 +176,16 @@ export class CaptchaService {
     return this.status;
   }
 
+  /** Loads the models again (a new one was trained): the running worker is replaced by one that finds them all. */
+  async reload(): Promise<void> {
+    if (!this.worker) {
+      this.ready = null; // the next start finds the models afresh
+      return;
+    }
+    await this.worker.terminate(); // onExit spawns the replacement
+    await this.ready?.catch(() => undefined);
+  }
+
   /** Ends the worker as a crash would (tests of the restart path). */
   async terminateWorker(): Promise<void> {
     await this.worker?.terminate();

@@ -26,6 +26,7 @@ export const ModelCardSchema = z.object({
     decode: z.string(),
   }),
   training: z.record(z.string(), z.unknown()).optional(),
+  createdAt: z.string().optional(),
   accuracy: z
     .object({
       heldOutSamples: z.number().int(),

@@ -18,7 +18,8 @@ export interface AccountRun {
   outcome: Outcome | null;
   retry: number;
   recoveries: number;
-  captcha: { id: string; answer: string; confidence: number | null } | null;
+  /** The answer held for the next booking, and its sample's handle (for the target's verdict), if one is kept. */
+  captcha: { id: string; answer: string; confidence: number | null; sample?: number | null } | null;
   /** The target asked this account for a captcha (profile `requiredFor: when-asked`). */
   captchaAsked: boolean;
   /** Local instant before which the target told this account not to send (Retry-After). */

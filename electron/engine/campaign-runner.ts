@@ -37,7 +37,7 @@ import { obtainCaptcha } from './captcha-step';
 import { attemptRow, OPEN_EVIDENCE } from './attempt-row';
 import { shotInstants, timeSourceFor } from './shot-plan';
 import type { AttemptRecorder } from './attempt-recorder';
-import type { CaptchaSolver } from './captcha-solver';
+import { captchaVerdict, type CaptchaSampleSink, type CaptchaSolver } from './captcha-solver';
 import { summarise, type RunSummary, type FirstShot } from './run-summary';
 import type { LoadedShot } from './armed-connection';
 import { disarm, fireFirstShot, loadFirstShot, reopenClosed, sendOnArmed, serialiseFor } from './armed-shots';
@@ -68,6 +68,7 @@ export interface RunnerDeps {
   recorder: AttemptRecorder;
   bus: EventBus;
   solver: CaptchaSolver;
+  captchaSamples?: CaptchaSampleSink;
   /** Accounts a resumed campaign drives again (its own, not yet booked); a new campaign leases from the pool. */
   resumeAccountIds?: number[];
   /** The target's declared budget, shared with everything else that talks to it (sign-ins, the health check). */
@@ -439,6 +440,7 @@ export class CampaignRunner {
       profile: this.deps.profile,
       clock: this.deps.clock,
       solver: this.deps.solver,
+      samples: this.deps.captchaSamples,
       campaignId: this.deps.campaignId,
       targetLimiter: this.targetLimiter,
       stopSignal: this.stop.signal,
@@ -538,6 +540,11 @@ export class CampaignRunner {
     }
     run.retry += 1;
     keepVars(run, classification.extracted);
+    const verdict = captchaVerdict(outcome);
+    if (verdict && typeof run.captcha?.sample === 'number') {
+      deps.captchaSamples?.verdict(run.captcha.sample, verdict); // the target judged the answer: a labelled sample
+      run.captcha.sample = null;
+    }
     if (run.captcha && outcome !== 'notOpen' && outcome !== 'rateLimited') run.captcha = null; // one-time captchas
     if (outcome === 'pending' && deps.profile.book.poll) return pollQueued(run, this.steps);
     await react(run, outcome, answer, this.reactContext(classification.scope));

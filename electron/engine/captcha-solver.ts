@@ -22,6 +22,30 @@ export interface CaptchaSolution {
   by: 'model' | 'operator' | 'debug';
 }
 
+/**
+ * Where answered captchas go to become labelled samples of their target (the captcha room keeps them). `answered`
+ * returns a handle for the verdict the target gives when the booking that carried the answer is judged.
+ */
+export interface CaptchaSampleSink {
+  answered(sample: {
+    targetId: string;
+    campaignId: string;
+    imageBase64: string;
+    answer: string;
+    by: CaptchaSolution['by'];
+    model: string;
+    confidence: number | null;
+  }): number | null;
+  verdict(handle: number, verdict: 'accepted' | 'rejected'): void;
+}
+
+/** What a booking's outcome says of the captcha it carried; null: it says nothing (not open yet, told to wait…). */
+export function captchaVerdict(outcome: string): 'accepted' | 'rejected' | null {
+  if (outcome === 'captchaRejected') return 'rejected';
+  if (outcome === 'success' || outcome === 'alreadyBooked' || outcome === 'pending') return 'accepted';
+  return null;
+}
+
 export interface CaptchaSolver {
   /** Gets ready (loads a model) while arming, so that nothing loads at the open instant. */
   warm?(): Promise<void>;

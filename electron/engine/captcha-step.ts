@@ -4,7 +4,7 @@ import type { LocalClock } from '../clock';
 import type { TargetProfile, TemplateContext } from '../targets';
 import { renderRequest } from '../targets';
 import { readAnswer, type Reader } from '../targets/answer-reader';
-import type { CaptchaSolver } from './captcha-solver';
+import type { CaptchaSampleSink, CaptchaSolver } from './captcha-solver';
 import type { Endpoint } from './endpoint-pool';
 import type { Limiter } from './rate-limiter';
 import { exchange } from './http-exchange';
@@ -14,6 +14,8 @@ export interface CaptchaStepDeps {
   profile: TargetProfile;
   clock: LocalClock;
   solver: CaptchaSolver;
+  /** Keeps each answered captcha as a labelled sample of the target (absent: none kept). */
+  samples?: CaptchaSampleSink;
   campaignId: string;
   targetLimiter: Limiter;
   stopSignal: AbortSignal;
@@ -65,7 +67,17 @@ export async function obtainCaptcha(run: AccountRun, deps: CaptchaStepDeps): Pro
         captcha.onLowConfidence === 'refetch'
       )
         continue;
-      run.captcha = { id, answer: solution.answer, confidence: solution.confidence };
+      const sample =
+        deps.samples?.answered({
+          targetId: deps.profile.id,
+          campaignId: deps.campaignId,
+          imageBase64: image,
+          answer: solution.answer,
+          by: solution.by,
+          model: captcha.model,
+          confidence: solution.confidence,
+        }) ?? null;
+      run.captcha = { id, answer: solution.answer, confidence: solution.confidence, sample };
       return true;
     } catch {
       return false;

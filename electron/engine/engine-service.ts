@@ -21,7 +21,7 @@ import { resolveOpensAt } from '../common/opens-at';
 import { CampaignSpecSchema, type CampaignSpec, type CampaignSpecInput } from './campaign-spec';
 import { CampaignRunner } from './campaign-runner';
 import { AttemptRecorder } from './attempt-recorder';
-import type { CaptchaSolver } from './captcha-solver';
+import type { CaptchaSampleSink, CaptchaSolver } from './captcha-solver';
 import type { RunSummary } from './run-summary';
 import { reconcileCampaign, type ReconcileReport } from './reconciler';
 import { setLongTimeout, type LongTimer } from '../common/long-timer';
@@ -41,6 +41,10 @@ export interface EngineDeps {
   bus: EventBus;
   sim: SimService;
   solver: CaptchaSolver;
+  /** Keeps answered captchas as labelled samples per target (the captcha room's learning loop). */
+  captchaSamples?: CaptchaSampleSink;
+  /** The model the console chose for a target, over its profile's captcha.model. */
+  captchaModelFor?: (targetId: string) => string | null;
   /** Throws STORAGE_LOW when the data directory's disk has too little room to arm. */
   checkStorage?: () => void;
   /** Each target's declared budget, shared with the sign-ins and the health check (one per process). */
@@ -76,7 +80,10 @@ export class EngineService {
   profile(targetId: string): TargetProfile {
     const target = this.deps.targets.get(targetId);
     if (!target) throw new TminusError('TARGET_UNKNOWN', `unknown target '${targetId}'`);
-    return parseProfile(target.profileText, `target ${targetId}`);
+    const profile = parseProfile(target.profileText, `target ${targetId}`);
+    const chosen = this.deps.captchaModelFor?.(targetId);
+    if (chosen && profile.captcha) profile.captcha.model = chosen;
+    return profile;
   }
 
   endpoints(profile: TargetProfile): string[] {
@@ -179,9 +186,27 @@ export class EngineService {
   }
 
   get(id: string): CampaignRecord {
-    const campaign = this.deps.campaigns.get(id);
+    const campaign = this.deps.campaigns.get(this.resolveId(id));
     if (!campaign) throw new TminusError('CAMPAIGN_NOT_FOUND', `no campaign ${id}`);
     return campaign;
+  }
+
+  /** A campaign's full id from any unique prefix of it (the 8-character short id the console and CLI show). */
+  resolveId(idOrPrefix: string): string {
+    if (this.deps.campaigns.get(idOrPrefix)) return idOrPrefix;
+    const matches = idOrPrefix.length >= 4 ? this.deps.campaigns.idsStartingWith(idOrPrefix, 5) : [];
+    if (matches.length === 1) return matches[0]!;
+    if (matches.length === 0)
+      throw new TminusError(
+        'CAMPAIGN_NOT_FOUND',
+        idOrPrefix.length < 4
+          ? `no campaign ${idOrPrefix} (a short id needs at least 4 characters)`
+          : `no campaign ${idOrPrefix}`,
+      );
+    throw new TminusError(
+      'CAMPAIGN_NOT_FOUND',
+      `${idOrPrefix} names more than one campaign (${matches.map((id) => id.slice(0, 12)).join(', ')}…): give more of the id`,
+    );
   }
 
   intentCounts(id: string): IntentCounts {
@@ -234,6 +259,7 @@ export class EngineService {
       recorder: this.recorder,
       bus: this.deps.bus,
       solver: this.deps.solver,
+      captchaSamples: this.deps.captchaSamples,
       resumeAccountIds,
       checkStorage: this.deps.checkStorage,
       budget: this.budgets.for(profile),

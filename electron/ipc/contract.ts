@@ -19,6 +19,9 @@ import {
   AccountStatusSchema,
   AccountViewSchema,
   FieldsEditSchema,
+  CaptchaModelViewSchema,
+  CaptchaTargetViewSchema,
+  CaptchaTrainingSchema,
   ImportReportSchema,
   TargetIdSchema,
   AccountIdsSchema,
@@ -219,6 +222,18 @@ export const calls = {
     z.object({ requestId: z.string().min(1), answer: z.string().min(1).max(64) }).strict(),
     z.object({ accepted: z.boolean() }),
   ),
+  'captcha/models': call(
+    z.object({}).strict(),
+    z.object({ models: z.array(CaptchaModelViewSchema), targets: z.array(CaptchaTargetViewSchema) }),
+  ),
+  'captcha/set-model': call(
+    z.object({ targetId: TargetIdSchema, model: z.string().min(1).max(100).nullable() }).strict(),
+    CaptchaTargetViewSchema,
+  ),
+  'captcha/fine-tune': call(
+    z.object({ targetId: TargetIdSchema, minutes: z.number().min(0.5).max(120).default(10) }).strict(),
+    z.object({ started: z.boolean() }),
+  ),
 } as const;
 
 export const CampaignStateSchema = z.enum([
@@ -268,6 +283,7 @@ export const events = {
     campaignId: z.string().nullable(),
   }),
   'notification/desktop': z.object({ title: z.string(), text: z.string(), sound: z.boolean() }),
+  'captcha/training': CaptchaTrainingSchema,
   'captcha/needed': z.object({
     requestId: z.string(),
     campaignId: z.string(),
@@ -290,6 +306,9 @@ export type Problem = z.output<typeof ProblemSchema>;
 export type AppInfo = z.output<typeof AppInfoSchema>;
 export type Outcome = z.output<typeof OutcomeSchema>;
 export type SimStatus = z.output<typeof SimStatusSchema>;
+export type CaptchaModelViewWire = z.output<typeof CaptchaModelViewSchema>;
+export type CaptchaTargetViewWire = z.output<typeof CaptchaTargetViewSchema>;
+export type CaptchaTrainingWire = z.output<typeof CaptchaTrainingSchema>;
 export type ClockReportWire = z.output<typeof ClockReportSchema>;
 export type ClockStatus = z.output<typeof ClockStatusSchema>;
 export type AccountViewWire = z.output<typeof AccountViewSchema>;

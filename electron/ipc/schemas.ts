@@ -159,6 +159,46 @@ export const ImportReportSchema = z.object({
 export const TargetIdSchema = z
   .string()
   .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'a target id (lowercase letters, digits, _ and -)');
+/** A captcha model as the console's captcha panel shows it: its card's figures and who uses it. */
+export const CaptchaModelViewSchema = z.object({
+  name: z.string(),
+  shipped: z.boolean(),
+  charset: z.string(),
+  caseInsensitive: z.boolean(),
+  input: z.object({ height: z.number().int(), width: z.number().int() }),
+  accuracy: z.number().nullable(),
+  perStyle: z.record(z.string(), z.object({ samples: z.number().int(), sequence: z.number() })),
+  training: z.record(z.string(), z.unknown()),
+  createdAt: z.string().nullable(),
+  usedBy: z.array(z.string()),
+});
+
+export const CaptchaTrainingSchema = z.object({
+  targetId: z.string(),
+  state: z.enum(['running', 'switched', 'kept', 'failed']),
+  stage: z.string(),
+  line: z.string().nullable(),
+  baseAccuracy: z.number().nullable(),
+  tunedAccuracy: z.number().nullable(),
+  model: z.string().nullable(),
+  message: z.string().nullable(),
+});
+
+/** A target's captcha reading: its model (chosen here or by the profile) and its kept samples. */
+export const CaptchaTargetViewSchema = z.object({
+  targetId: z.string(),
+  name: z.string(),
+  model: z.string().nullable(),
+  chosen: z.boolean(),
+  samples: z.object({
+    waiting: z.number().int(),
+    usable: z.number().int(),
+    rejected: z.number().int(),
+    total: z.number().int(),
+  }),
+  training: CaptchaTrainingSchema.nullable(),
+});
+
 /** An edit of account fields: a value sets one, null removes it. */
 export const FieldsEditSchema = z
   .record(z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,39}$/, 'a field name'), z.string().max(2000).nullable())

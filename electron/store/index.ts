@@ -37,3 +37,10 @@ export {
 export { createRecordWriter, type RecordWriter } from './record-writer';
 export { storageFaultCode, writeIfStorageAllows, type StorageFault } from './storage-fault';
 export { requireFreeSpace, freeBytes, DEFAULT_MIN_FREE_BYTES } from './free-space';
+export {
+  CaptchaRepository,
+  type CaptchaVerdict,
+  type NewCaptchaSample,
+  type SealedCaptchaSample,
+  type CaptchaSampleCounts,
+} from './captcha-repository';

@@ -11,6 +11,7 @@ import { CampaignsPage } from './pages/campaigns/campaigns-page';
 import { AccountsPage } from './pages/accounts/accounts-page';
 import { TargetsPage } from './pages/targets/targets-page';
 import { ClockPage } from './pages/clock/clock-page';
+import { CaptchaPage } from './pages/captcha/captcha-page';
 import { ReportsPage } from './pages/reports/reports-page';
 import { SettingsPage } from './pages/settings/settings-page';
 import { CaptchaDialog } from './components/feedback/captcha-dialog';
@@ -21,6 +22,7 @@ const PAGE_COMPONENTS: Record<PageId, () => React.JSX.Element> = {
   campaigns: CampaignsPage,
   accounts: AccountsPage,
   targets: TargetsPage,
+  captcha: CaptchaPage,
   clock: ClockPage,
   reports: ReportsPage,
   settings: SettingsPage,

@@ -1,6 +1,8 @@
-// `tminus bench captcha`: the shipped model's accuracy on fresh captchas; end-to-end latency (PNG bytes → text) and
-// throughput through the worker with micro-batching; load time; and the fire path's timer jitter while captchas are
-// solved. Baseline in the same run: the same model on the main thread, preprocessing there too, no batching.
+// `tminus bench captcha`: the general model's accuracy per style on fresh captchas — the simulator's and the styles
+// kept out of its training — beside the simulator-only model on the same images; end-to-end latency (PNG bytes →
+// text) and throughput through the worker with micro-batching; load time; and the fire path's timer jitter while
+// captchas are solved. Baselines in the same run: the simulator-only model (accuracy), and the same model on the main
+// thread, preprocessing there too, no batching (latency, throughput, jitter).
 import ort from 'onnxruntime-node';
 import { join } from 'node:path';
 import {
@@ -11,7 +13,16 @@ import {
   normalise,
   loadModelCard,
 } from '../../electron/captcha';
-import { renderCaptcha, sameAnswer } from '../../electron/sim/captcha-style';
+import { sameAnswer } from '../../electron/sim/captcha-style';
+import {
+  CORPUS_STYLES,
+  drawCaptcha,
+  loadCorpusFonts,
+  pngOf,
+  type CorpusStyleName,
+} from '../../electron/captcha/corpus/write-corpus';
+import { seededRandom } from '../../electron/captcha/corpus/random';
+import { existsSync } from 'node:fs';
 import { resourcesDir } from '../../electron/platform/resources-dir';
 import { reportOnnxRuntime } from '../../electron/platform/onnx-providers';
 import { createProgress } from '../../electron/cli/progress';
@@ -61,10 +72,11 @@ class MainThreadReader {
 
   async read(png: Uint8Array): Promise<string> {
     const pixels = decodeImage(png);
-    const bytes = greyResize(pixels.rgba, pixels.width, pixels.height);
+    const { height, width } = this.card.input;
+    const bytes = greyResize(pixels.rgba, pixels.width, pixels.height, width, height);
     const input = new Float32Array(bytes.length);
     normalise(bytes, input);
-    const output = await this.session.run({ image: new ort.Tensor('float32', input, [1, 1, 32, 96]) });
+    const output = await this.session.run({ image: new ort.Tensor('float32', input, [1, 1, height, width]) });
     return greedyDecode(
       output.probabilities!.data as Float32Array,
       0,
@@ -76,13 +88,16 @@ class MainThreadReader {
 }
 
 export async function runCaptchaBench(options: BenchOptions): Promise<void> {
-  const accuracyCount = options.quick ? 300 : 2_000;
   const latencyCount = options.quick ? 100 : 500;
   const throughputCount = options.quick ? 500 : 2_000;
   const progress = createProgress(6);
   const modelsDir = join(resourcesDir(), 'models');
-  const modelPath = join(modelsDir, 'captcha-sim.onnx');
+  // The model under test: the general one where it is shipped; its accuracy baseline, the simulator-only model.
+  const model = existsSync(join(modelsDir, 'captcha-general.onnx')) ? 'captcha-general' : 'captcha-sim';
+  const baselineModel = 'captcha-sim';
+  const modelPath = join(modelsDir, `${model}.onnx`);
   const card = loadModelCard(modelPath);
+  const perStyleCount = options.quick ? 200 : 1_000;
   const service = new CaptchaService({ modelDirs: [modelsDir], providers: ['cpu'] });
   try {
     progress.step('load the model in the worker (with its warm-up run)');
@@ -90,19 +105,40 @@ export async function runCaptchaBench(options: BenchOptions): Promise<void> {
     await service.start();
     const loadMs = performance.now() - loadStarted;
 
-    progress.step(`accuracy on ${accuracyCount} fresh captchas`);
-    const fresh = Array.from({ length: accuracyCount }, () => renderCaptcha());
-    const readings = await withConcurrency(accuracyCount, 64, (index) =>
-      service.read('captcha-sim', fresh[index]!.png),
+    const styles = Object.keys(CORPUS_STYLES) as CorpusStyleName[];
+    progress.step(
+      `accuracy per style: ${perStyleCount} fresh captchas of each of ${styles.length} styles, both models`,
     );
-    const correct = readings.filter((reading, index) => sameAnswer(reading.text, fresh[index]!.text)).length;
+    const fonts = loadCorpusFonts();
+    const perStyle: Record<string, { samples: number; sequence: number; baseline: number; keptOut: boolean }> = {};
+    let fresh: Array<{ text: string; png: Buffer }> = [];
+    for (const [index, style] of styles.entries()) {
+      const random = seededRandom(424_242 + index); // never a training seed
+      const drawn: Array<{ text: string; png: Buffer }> = [];
+      for (let n = 0; n < perStyleCount; n += 1) {
+        const { answer, pixels } = await drawCaptcha(style, random, fonts);
+        drawn.push({ text: answer, png: pngOf(pixels) });
+      }
+      if (style === 'simulator') fresh = drawn;
+      const score = async (name: string): Promise<number> => {
+        const readings = await withConcurrency(drawn.length, 64, (n) => service.read(name, drawn[n]!.png));
+        return readings.filter((reading, n) => sameAnswer(reading.text, drawn[n]!.text)).length / drawn.length;
+      };
+      perStyle[style] = {
+        samples: drawn.length,
+        sequence: round(await score(model), 4),
+        baseline: round(await score(baselineModel), 4),
+        keptOut: CORPUS_STYLES[style].fonts === 'held-out',
+      };
+    }
+    const correct = Math.round(perStyle.simulator!.sequence * fresh.length);
 
     progress.step(`latency at batch 1 (${latencyCount} one at a time)`);
     const latencies: number[] = [];
     for (let n = 0; n < latencyCount; n += 1) {
       const png = fresh[n % fresh.length]!.png;
       const started = performance.now();
-      await service.read('captcha-sim', png);
+      await service.read(model, png);
       latencies.push(performance.now() - started);
     }
 
@@ -110,7 +146,7 @@ export async function runCaptchaBench(options: BenchOptions): Promise<void> {
     const throughput = async (concurrency: number): Promise<number> => {
       const started = performance.now();
       await withConcurrency(throughputCount, concurrency, (index) =>
-        service.read('captcha-sim', fresh[index % fresh.length]!.png),
+        service.read(model, fresh[index % fresh.length]!.png),
       );
       return (throughputCount / (performance.now() - started)) * 1000;
     };
@@ -134,7 +170,7 @@ export async function runCaptchaBench(options: BenchOptions): Promise<void> {
     progress.step('timer jitter during a fire window: idle, 500 captchas in the worker, 500 on the main thread');
     const idle = await timerJitter(200, async () => undefined);
     const withWorker = await timerJitter(200, () =>
-      withConcurrency(500, 32, (index) => service.read('captcha-sim', fresh[index % fresh.length]!.png)),
+      withConcurrency(500, 32, (index) => service.read(model, fresh[index % fresh.length]!.png)),
     );
     const withMain = await timerJitter(200, () =>
       withConcurrency(500, 32, (index) => baseline.read(fresh[index % fresh.length]!.png)),
@@ -146,7 +182,10 @@ export async function runCaptchaBench(options: BenchOptions): Promise<void> {
       ? 'CUDA provider installed but not measured by this run (run with TMINUS_CAPTCHA_PROVIDER=cuda)'
       : null;
     const result = {
-      accuracy: { sequence: round(correct / accuracyCount, 4), samples: accuracyCount },
+      model,
+      baselineModel,
+      accuracy: { sequence: round(correct / fresh.length, 4), samples: fresh.length },
+      perStyle,
       loadMs: round(loadMs, 1),
       cpu: {
         p50Ms: round(quantile(latencies, 0.5), 3),
@@ -168,9 +207,17 @@ export async function runCaptchaBench(options: BenchOptions): Promise<void> {
       cudaReason: cuda === null ? (cudaAvailable?.note ?? 'no CUDA provider') + '; no GPU was lent to this task' : null,
     };
     const table = markdownTable(
-      ['captcha (CPU)', 'worker + batching (ours)', 'main thread, no batching (baseline)'],
       [
-        ['sequence accuracy', `${round(result.accuracy.sequence * 100, 2)}% of ${accuracyCount}`, 'same model'],
+        'captcha (CPU)',
+        `${model}: worker + batching (ours)`,
+        'baseline: captcha-sim (accuracy); main thread, no batching',
+      ],
+      [
+        ...Object.entries(perStyle).map(([style, measured]) => [
+          `sequence accuracy, ${style}${measured.keptOut ? ' (kept out of training)' : ''}`,
+          `${round(measured.sequence * 100, 1)}% (${model})`,
+          `${round(measured.baseline * 100, 1)}% (${baselineModel})`,
+        ]),
         [
           'latency p50 / p99 ms (PNG → text, batch 1)',
           `${result.cpu.p50Ms} / ${result.cpu.p99Ms}`,

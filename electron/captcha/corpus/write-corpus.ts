@@ -9,7 +9,8 @@ import { labelOf } from './answers';
 import { distort } from './distort';
 import { corpusFonts, type CorpusFont, type FontSplit } from './fonts';
 import { GENERATORS, type GeneratorName } from './generators';
-import { seededRandom, weighted } from './random';
+import { seededRandom, weighted, type Random } from './random';
+import type { Pixels } from '../image-decode';
 
 export interface CorpusStyle {
   generator: GeneratorName;
@@ -43,6 +44,31 @@ export function isCorpusStyle(name: string): name is CorpusStyleName {
   return Object.hasOwn(CORPUS_STYLES, name);
 }
 
+export type CorpusFonts = Record<FontSplit, CorpusFont[]>;
+
+export const loadCorpusFonts = (): CorpusFonts => ({
+  train: corpusFonts('train'),
+  'held-out': corpusFonts('held-out'),
+});
+
+/** One captcha of a style, drawn and distorted as the corpus draws it: its answer (as drawn) and its pixels. */
+export async function drawCaptcha(
+  styleName: CorpusStyleName,
+  random: Random,
+  fonts: CorpusFonts,
+): Promise<{ answer: string; pixels: Pixels }> {
+  const style: CorpusStyle = CORPUS_STYLES[styleName];
+  const drawn = await GENERATORS[style.generator]({ random, fonts: fonts[style.fonts] });
+  return { answer: drawn.answer, pixels: style.distorted ? distort(drawn, random) : drawn };
+}
+
+/** PNG bytes of drawn pixels (what a target would serve). */
+export function pngOf(pixels: Pixels): Buffer {
+  const png = new PNG({ width: pixels.width, height: pixels.height });
+  png.data = Buffer.from(pixels.rgba);
+  return PNG.sync.write(png);
+}
+
 export interface CorpusOptions {
   count: number;
   mix: Readonly<Partial<Record<CorpusStyleName, number>>>;
@@ -62,7 +88,7 @@ export interface CorpusSummary {
 
 export async function writeCorpus(dir: string, options: CorpusOptions): Promise<CorpusSummary> {
   const random = seededRandom(options.seed);
-  const fonts: Record<FontSplit, CorpusFont[]> = { train: corpusFonts('train'), 'held-out': corpusFonts('held-out') };
+  const fonts = loadCorpusFonts();
   mkdirSync(dir, { recursive: true });
   if (options.pngs) mkdirSync(join(dir, 'png'), { recursive: true });
   const images = createWriteStream(join(dir, 'images.u8'));
@@ -76,21 +102,15 @@ export async function writeCorpus(dir: string, options: CorpusOptions): Promise<
   if (Object.keys(mix).length === 0) throw new Error('the corpus mix names no style with a weight above 0');
   for (let index = 0; index < options.count; index += 1) {
     const styleName = weighted(random, mix);
-    const style: CorpusStyle = CORPUS_STYLES[styleName];
-    const drawn = await GENERATORS[style.generator]({ random, fonts: fonts[style.fonts] });
-    const pixels = style.distorted ? distort(drawn, random) : drawn;
+    const { answer, pixels } = await drawCaptcha(styleName, random, fonts);
     const bytes = greyResize(pixels.rgba, pixels.width, pixels.height, options.width, options.height);
     if (!images.write(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))) {
       await new Promise<void>((resolve) => images.once('drain', () => resolve()));
     }
-    labels.push(labelOf(drawn.answer));
+    labels.push(labelOf(answer));
     styles.push(styleName);
     perStyle[styleName] = (perStyle[styleName] ?? 0) + 1;
-    if (options.pngs) {
-      const png = new PNG({ width: pixels.width, height: pixels.height });
-      png.data = Buffer.from(pixels.rgba);
-      writeFileSync(join(dir, 'png', `${drawn.answer}_${index}.png`), PNG.sync.write(png));
-    }
+    if (options.pngs) writeFileSync(join(dir, 'png', `${answer}_${index}.png`), pngOf(pixels));
     if (index % 500 === 0 || index === options.count - 1) options.onProgress?.(index + 1, options.count);
   }
   await new Promise<void>((resolve, reject) =>
