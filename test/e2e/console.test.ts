@@ -146,6 +146,21 @@ describe('console in Chromium', () => {
     expect(await table.getByText('memberPin=••••').count()).toBe(1);
   });
 
+  it('shows each captcha model with its card and users, and switches a target to another model in one action', async () => {
+    await page.getByTestId('nav-captcha').click();
+    const target = page.getByTestId('captcha-target-simulator');
+    await expect.poll(() => target.textContent()).toMatch(/labelled captchas waiting/);
+    const general = page.getByTestId('captcha-model-captcha-general');
+    expect(await general.textContent()).toMatch(/canvas\.held-out-fonts/);
+    expect(await page.getByTestId('captcha-model-captcha-sim').textContent()).toMatch(/simulator/);
+    await page.getByTestId('captcha-model-select-simulator').click();
+    await page.locator('.ant-select-item-option', { hasText: 'captcha-general' }).click();
+    await expect.poll(() => general.locator('.ant-tag', { hasText: 'simulator' }).count()).toBe(1);
+    await page.screenshot({ path: `${ARTEFACTS}/captcha.png`, fullPage: true });
+    await target.getByRole('button', { name: "Use the profile's model" }).click();
+    await expect.poll(() => general.locator('.ant-tag', { hasText: 'simulator' }).count()).toBe(0);
+  });
+
   it('shows a banner when the connection to Tminus is lost', async () => {
     await serve.stop();
     await expect.poll(() => page.getByTestId('connection-banner').count(), { timeout: 20_000 }).toBe(1);
