@@ -1,6 +1,7 @@
 // `tminus accounts import|export|list`: the account pool from the command line.
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { table } from './table';
 import { openApp } from './open-app';
 import { TminusError } from '../errors';
 import { dataDirFrom, type GlobalOptions } from './global-options';
@@ -104,12 +105,17 @@ export function registerAccountsCommand(program: Command): void {
           console.log(JSON.stringify(list, null, 2));
           return;
         }
-        for (const a of list) {
-          const session = a.hasTokens ? 'signed in' : a.signInNeeded ? 'needs sign-in' : 'not signed in';
-          console.log(
-            `${String(a.id).padStart(6)}  ${a.username.padEnd(20)} ${a.status.padEnd(9)} ${session.padEnd(14)} ${a.successes}/${a.attempts}  ${a.lastOutcome ?? ''}`,
-          );
-        }
+        const rows = list.map((a) => [
+          String(a.id),
+          a.username,
+          a.status,
+          a.hasTokens ? 'signed in' : a.signInNeeded ? 'needs sign-in' : 'not signed in',
+          `${a.successes}/${a.attempts}`,
+          a.lastOutcome ?? '',
+          [...Object.keys(a.fields), ...a.secretFields].join(' '),
+        ]);
+        if (rows.length > 0)
+          console.log(table(['ID', 'USERNAME', 'STATUS', 'SESSION', 'BOOKED/TRIED', 'LAST', 'FIELDS'], rows));
         console.error(`${list.length} accounts`);
       } finally {
         await app.close();

@@ -6,19 +6,9 @@ import { formatInZone } from '../reports';
 import { dataDirFrom, type GlobalOptions } from './global-options';
 import { parsePositiveInt } from './parse';
 import type { CampaignRecord } from '../store';
+import { table } from './table';
 
 export const shortId = (id: string): string => id.slice(0, 8);
-
-/** Columns padded to their widest cell, with a header row. */
-export function table(header: string[], rows: string[][]): string {
-  const widths = header.map((title, index) => Math.max(title.length, ...rows.map((row) => (row[index] ?? '').length)));
-  const line = (cells: string[]): string =>
-    cells
-      .map((cell, index) => (index === cells.length - 1 ? cell : cell.padEnd(widths[index]!)))
-      .join('  ')
-      .trimEnd();
-  return [line(header), ...rows.map(line)].join('\n');
-}
 
 const when = (ms: number | null, zone: string): string => (ms === null ? '—' : formatInZone(ms, zone));
 

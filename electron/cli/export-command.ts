@@ -55,7 +55,13 @@ export function registerExportCommand(program: Command): void {
     flags: ExportFlags,
     work: (app: App, flags: ExportFlags) => Promise<number>,
   ): Promise<void> => {
-    if (flags.tz) checkTimeZone(flags.tz);
+    if (flags.tz) {
+      try {
+        checkTimeZone(flags.tz);
+      } catch (error) {
+        throw new TminusError('INVALID_ARGUMENT', `--tz: ${(error as Error).message.replace(/^timeZone: /, '')}`);
+      }
+    }
     const app = await openApp({ dataDir: dataDirFrom(command.optsWithGlobals<GlobalOptions>()) });
     try {
       flags.campaign = flags.campaign.map((id) => app.engine.resolveId(id)); // short ids → full ones
