@@ -41,6 +41,11 @@ const BENCHMARKS: Record<
     description: 'captcha accuracy, latency, throughput and fire-path jitter, vs the model on the main thread',
     run: async (options) => (await import('../../test/bench/captcha-bench')).runCaptchaBench(options),
   },
+  'captcha-tune': {
+    description:
+      'fine-tuning on a new captcha style from 1,000 labelled images (replaying the base corpus), vs the base model untouched',
+    run: async (options) => (await import('../../test/bench/captcha-tune-bench')).runCaptchaTuneBench(options),
+  },
   reports: {
     description: 'attribution by every dimension over 1,000,000 attempts, vs the same queries reading the table',
     run: async (options) => (await import('../../test/bench/reports-bench')).runReportsBench(options),
