@@ -85,6 +85,12 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
       return;
     }
     const url = new URL(request.url ?? '/', `http://${HOST}`);
+    // The console asks whether its token is the right one when its socket is refused, so that it can say so.
+    if (url.pathname === '/auth-check') {
+      const ok = sameToken(url.searchParams.get('token') ?? '', token);
+      response.writeHead(ok ? 204 : 401, { 'cache-control': 'no-store' }).end();
+      return;
+    }
     if (url.pathname.startsWith('/download/') && options.download) {
       if (!sameToken(url.searchParams.get('token') ?? '', token)) {
         response.writeHead(401, { 'content-type': 'text/plain' }).end('unauthorized\n');

@@ -161,6 +161,18 @@ describe('console in Chromium', () => {
     await expect.poll(() => general.locator('.ant-tag', { hasText: 'simulator' }).count()).toBe(0);
   });
 
+  it('says so, and how to get in, when the page has no valid access token', async () => {
+    const stranger = await browser.newPage({ locale: 'en-US' });
+    try {
+      await stranger.goto(serve.url.replace(/#token=.*/, '#token=wrong'));
+      await expect
+        .poll(() => stranger.getByTestId('connection-banner').textContent(), { timeout: 15_000 })
+        .toMatch(/no valid access token.*tminus serve/s);
+    } finally {
+      await stranger.close();
+    }
+  });
+
   it('shows a banner when the connection to Tminus is lost', async () => {
     await serve.stop();
     await expect.poll(() => page.getByTestId('connection-banner').count(), { timeout: 20_000 }).toBe(1);

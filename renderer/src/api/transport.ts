@@ -1,7 +1,8 @@
 // What the client needs from a transport: Electron's preload and the browser's WebSocket both provide it.
 import type { Reply } from '../../../electron/ipc/wire';
 
-export type ConnectionStatus = 'connecting' | 'connected' | 'disconnected';
+/** `unauthorized`: the page has no valid access token; reconnecting cannot help, so it stops. */
+export type ConnectionStatus = 'connecting' | 'connected' | 'disconnected' | 'unauthorized';
 
 export interface Transport {
   invoke(call: string, input: unknown): Promise<Reply>;

@@ -13,7 +13,19 @@ import type { ConnectionStatus, Transport } from './transport';
 const BACKOFF_BASE_MS = 250;
 const BACKOFF_MAX_MS = 8_000;
 
+/** Whether the server says this page's token is wrong (a network failure is not a refusal). */
+async function tokenRefusedFor(socketUrl: string): Promise<boolean> {
+  try {
+    const url = new URL(socketUrl);
+    const check = `${url.protocol === 'wss:' ? 'https:' : 'http:'}//${url.host}/auth-check?token=${encodeURIComponent(url.searchParams.get('token') ?? '')}`;
+    return (await fetch(check, { cache: 'no-store' })).status === 401;
+  } catch {
+    return false;
+  }
+}
+
 export function createWebSocketTransport(socketUrl: string): Transport & { close(): void } {
+  const tokenRefused = (): Promise<boolean> => tokenRefusedFor(socketUrl);
   let socket: WebSocket | null = null;
   let closed = false;
   let reconnectTimer: ReturnType<typeof setTimeout> | undefined;
@@ -82,7 +94,12 @@ export function createWebSocketTransport(socketUrl: string): Transport & { close
       outbox.length = 0;
       const delay = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** failures) * (0.5 + Math.random() / 2);
       failures += 1;
-      if (!closed) reconnectTimer = setTimeout(connect, delay);
+      if (closed) return;
+      // A socket refused before it ever opened may be a wrong token: ask, and stop trying if it is.
+      void tokenRefused().then((refused) => {
+        if (refused) setStatus('unauthorized');
+        else if (!closed) reconnectTimer = setTimeout(connect, delay);
+      });
     };
   };
 

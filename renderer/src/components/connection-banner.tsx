@@ -7,6 +7,16 @@ export function ConnectionBanner() {
   const status = useConnectionStore((state) => state.status);
   const t = useT();
   if (status === 'connected') return null;
+  if (status === 'unauthorized')
+    return (
+      <Alert
+        data-testid="connection-banner"
+        type="error"
+        banner
+        title={t('connection.unauthorized')}
+        description={t('connection.unauthorizedHow')}
+      />
+    );
   return (
     <Alert
       data-testid="connection-banner"

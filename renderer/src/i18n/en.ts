@@ -10,6 +10,9 @@ export const en = {
   'nav.reports': 'Reports',
   'nav.settings': 'Settings',
   'connection.connecting': 'Connecting to Tminus…',
+  'connection.unauthorized': 'This page has no valid access token, so Tminus refuses it.',
+  'connection.unauthorizedHow':
+    'Open the URL that `tminus serve` printed when it started (it ends with #token=…); a copied address without it cannot connect.',
   'connection.disconnected': 'Disconnected from Tminus. Reconnecting…',
   'connection.connected': 'Connected',
   'dashboard.about': 'This installation',

@@ -12,6 +12,8 @@ export const zhCN = {
   'nav.reports': '报表',
   'nav.settings': '设置',
   'connection.connecting': '正在连接 Tminus…',
+  'connection.unauthorized': '此页面没有有效的访问令牌，Tminus 拒绝了连接。',
+  'connection.unauthorizedHow': '请打开 `tminus serve` 启动时打印的网址（以 #token=… 结尾）；缺少令牌的地址无法连接。',
   'connection.disconnected': '与 Tminus 的连接已断开，正在重连…',
   'connection.connected': '已连接',
   'dashboard.about': '本机安装',
