@@ -169,6 +169,12 @@ export function createApp(options: AppOptions): App {
     sessions,
     onChange: onAccountChange,
   });
+  // A simulator that (re)starts knows no session of before: every built-in target's sessions end with it.
+  bus.on('sim/state', (status) => {
+    if (!status.running) return;
+    for (const target of targets.list().filter((candidate) => candidate.builtin))
+      accounts.endSessions(target.id, 'the built-in simulator restarted: its sessions ended; sign in again');
+  });
   const health = new HealthMonitor({
     accounts: accountsRepository,
     sessions,

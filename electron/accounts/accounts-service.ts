@@ -184,6 +184,16 @@ export class AccountsService {
     return this.get(id);
   }
 
+  /**
+   * The target forgot every session (the built-in simulator restarted): the pool forgets them too, at once, so that
+   * nothing shows "signed in" and arming signs each account in afresh instead of firing with dead tokens.
+   */
+  endSessions(targetId: string, reason: string): number {
+    const ended = this.options.accounts.endSessions(targetId, reason, this.options.clock.nowMs());
+    for (const id of ended) this.options.onChange?.(id, targetId);
+    return ended.length;
+  }
+
   setStatus(ids: number[], status: AccountStatus, coolingForMs?: number): number {
     const now = this.options.clock.nowMs();
     const coolingUntil = status === 'cooling' ? now + (coolingForMs ?? this.options.coolDownMs ?? 300_000) : null;

@@ -142,6 +142,9 @@ export class AccountsRepository {
           refresh_expires_at_ms = NULL, sign_in_needed = 1, sign_in_error = @error, updated_at_ms = @nowMs
           WHERE id = @id`),
       remove: db.prepare('DELETE FROM accounts WHERE id = ?'),
+      endSessions: db.prepare(`UPDATE accounts SET tokens_sealed = NULL, access_expires_at_ms = NULL,
+          refresh_expires_at_ms = NULL, sign_in_error = @reason, updated_at_ms = @nowMs
+          WHERE target_id = @targetId AND tokens_sealed IS NOT NULL RETURNING id`),
       candidates: db.prepare(`SELECT id FROM accounts WHERE target_id = @targetId AND ${AVAILABLE}
           AND (@group IS NULL OR group_name = @group)
           AND (@tag IS NULL OR EXISTS (SELECT 1 FROM json_each(tags_json) WHERE value = @tag))
@@ -262,6 +265,13 @@ export class AccountsRepository {
 
   markSignInFailed(id: number, error: string, nowMs: number): void {
     this.statements.signInFailed.run({ id, error, nowMs: ms(nowMs) });
+  }
+
+  /** Forgets every session of a target (its server forgot them); returns the accounts whose session ended. */
+  endSessions(targetId: string, reason: string, nowMs: number): number[] {
+    return (this.statements.endSessions.all({ targetId, reason, nowMs: ms(nowMs) }) as Array<{ id: number }>).map(
+      (row) => row.id,
+    );
   }
 
   remove(ids: number[]): number {
