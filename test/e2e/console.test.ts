@@ -161,6 +161,19 @@ describe('console in Chromium', () => {
     await expect.poll(() => general.locator('.ant-tag', { hasText: 'simulator' }).count()).toBe(0);
   });
 
+  it('keeps the page in the URL: reload stays, Back and Forward move between pages', async () => {
+    await page.getByTestId('nav-targets').click();
+    await page.getByTestId('nav-clock').click();
+    expect(new URL(page.url()).hash).toBe('#/clock');
+    await page.reload();
+    await expect.poll(() => page.getByRole('heading', { level: 3 }).first().textContent()).toBe('Clock');
+    await page.goBack();
+    await expect.poll(() => new URL(page.url()).hash).toBe('#/targets');
+    await expect.poll(() => page.getByTestId('profile-text').count()).toBe(1);
+    await page.goForward();
+    await expect.poll(() => new URL(page.url()).hash).toBe('#/clock');
+  });
+
   it('says so, and how to get in, when the page has no valid access token', async () => {
     const stranger = await browser.newPage({ locale: 'en-US' });
     try {

@@ -5,6 +5,7 @@ import type { CallInput, CampaignViewWire, CallOutput, ReconcileReportWire } fro
 import { api } from '../api';
 import { TimelineModel } from '../components/timeline/timeline-model';
 import { currentOffsetMs } from './clock-store';
+import { useNavigationStore } from './navigation-store';
 
 type CampaignAccounts = CallOutput<'campaigns/accounts'>;
 
@@ -94,7 +95,10 @@ export const useCampaignsStore = create<CampaignsState>()((set, get) => {
       }
     },
     select(id) {
+      if (get().selectedId === id) return;
       set({ selectedId: id, accounts: [] });
+      const route = useNavigationStore.getState();
+      if (route.page === 'campaigns' && route.campaignId !== id) route.openCampaign(id); // the URL names it
       if (id) {
         void loadStored(id).catch(() => undefined);
         void get().refreshAccounts();
@@ -177,4 +181,13 @@ api.on('campaign/state', () => {
 });
 api.onStatus((status) => {
   if (status === 'connected') void useCampaignsStore.getState().refresh();
+});
+
+// The URL names the campaign open (reload, Back/Forward): follow it.
+const followRoute = (campaignId: string | null): void => {
+  if (useCampaignsStore.getState().selectedId !== campaignId) useCampaignsStore.getState().select(campaignId);
+};
+followRoute(useNavigationStore.getState().campaignId);
+useNavigationStore.subscribe((route, previous) => {
+  if (route.page === 'campaigns' && route.campaignId !== previous.campaignId) followRoute(route.campaignId);
 });
