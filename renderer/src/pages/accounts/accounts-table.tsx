@@ -1,9 +1,25 @@
 // The pool as a virtualised table: only the visible rows are in the DOM, so 10,000 accounts scroll smoothly.
 import { Button, Space, Table, Tag, Tooltip } from 'antd';
-import type { AccountViewWire } from '../../../../electron/ipc/contract';
 import { useAccountsStore } from '../../stores/accounts-store';
 import { useT } from '../../i18n';
+import type { AccountViewWire, Outcome } from '../../../../electron/ipc/contract';
 import { useNow } from '../../components/use-now';
+
+/** Every outcome, so that the last outcome shows in words (the type says when one is added). */
+const OUTCOME_NAMES: Record<Outcome, true> = {
+  success: true,
+  soldOut: true,
+  notOpen: true,
+  rateLimited: true,
+  captchaRequired: true,
+  captchaRejected: true,
+  unauthorized: true,
+  retryable: true,
+  fatal: true,
+  alreadyBooked: true,
+  pending: true,
+};
+const OUTCOMES = new Set<string>(Object.keys(OUTCOME_NAMES));
 
 const STATUS_COLOURS: Record<AccountViewWire['status'], string> = {
   active: 'green',
@@ -71,7 +87,9 @@ export function AccountsTable({ onEdit }: { onEdit: (account: AccountViewWire) =
                 <Tag color="orange">{t('accounts.session.needed')}</Tag>
               </Tooltip>
             ) : (
-              <Tag>{t('accounts.session.none')}</Tag>
+              <Tooltip title={account.signInError}>
+                <Tag>{t('accounts.session.none')}</Tag>
+              </Tooltip>
             ),
         },
         {
@@ -80,7 +98,13 @@ export function AccountsTable({ onEdit }: { onEdit: (account: AccountViewWire) =
           render: (_, account) => `${account.successes} / ${account.attempts}`,
           sorter: (a, b) => a.successes - b.successes,
         },
-        { title: t('accounts.lastOutcome'), dataIndex: 'lastOutcome', width: 120 },
+        {
+          title: t('accounts.lastOutcome'),
+          dataIndex: 'lastOutcome',
+          width: 120,
+          render: (outcome: string | null) =>
+            outcome === null ? null : OUTCOMES.has(outcome) ? t(`outcome.${outcome as Outcome}`) : outcome,
+        },
         {
           title: t('accounts.lease'),
           width: 120,
