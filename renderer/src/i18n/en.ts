@@ -36,7 +36,8 @@ export const en = {
     'Reports will live here: success-rate attribution by account, endpoint, fire offset and outcome, and CSV exports.',
   'targets.intro':
     'A target profile describes a booking service without code. Paste one here to check that it is well-formed YAML or JSON.',
-  'targets.schemaLater': 'Checking the profile’s fields against the profile schema comes with the engine.',
+  'targets.schemaLater':
+    'Every field is checked against the profile schema (resources/profiles/profile.schema.json), with its line.',
   'targets.placeholder': 'Paste a target profile (YAML or JSON)…',
   'targets.validate': 'Validate',
   'targets.valid': 'Well-formed {format}.',

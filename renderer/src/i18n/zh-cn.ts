@@ -35,7 +35,7 @@ export const zhCN = {
   'page.reports.upcoming': '这里将提供报表：按账号、节点、发射偏移与结果归因的成功率，以及 CSV 导出。',
   'targets.intro':
     '目标配置文件以声明方式描述一个预订服务，无需编写代码。在此粘贴配置，检查其 YAML 或 JSON 格式是否正确。',
-  'targets.schemaLater': '按配置模式逐字段校验将随抢购引擎一同提供。',
+  'targets.schemaLater': '每个字段都会按配置模式（resources/profiles/profile.schema.json）校验，并指出所在行。',
   'targets.placeholder': '粘贴目标配置（YAML 或 JSON）…',
   'targets.validate': '校验',
   'targets.valid': '{format} 格式正确。',
