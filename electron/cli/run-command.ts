@@ -3,6 +3,8 @@
 import { readDocumentFile } from '../common/document-file';
 import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { startCountdown } from './countdown';
+import { formatInZone } from '../reports';
 import { openApp } from './open-app';
 import { parseValidatedDocument, describeProblems } from '../common/validated-document';
 import { CampaignSpecSchema, specHash, type CampaignSpec, type RunSummary } from '../engine';
@@ -137,12 +139,16 @@ export function registerRunCommand(program: Command): void {
         const campaign = crashed ?? app.engine.create(spec, { specHash: hash });
         say(
           `campaign ${campaign.id}${crashed ? ' (resumed after an interruption)' : ''}: opens ` +
-            `${new Date(campaign.openAtServerMs).toISOString()} (server time)`,
+            `${formatInZone(campaign.openAtServerMs, campaign.timeZone)} ${campaign.timeZone} (server time)`,
         );
         app.bus.on('campaign/state', (event) => say(`  ${event.state}`));
-        const summary: RunSummary = crashed
-          ? await app.engine.runResumed(campaign.id)
-          : await app.engine.run(campaign.id);
+        const countdown = flags.json ? null : startCountdown(app, campaign);
+        let summary: RunSummary;
+        try {
+          summary = crashed ? await app.engine.runResumed(campaign.id) : await app.engine.run(campaign.id);
+        } finally {
+          countdown?.stop();
+        }
         const sim = app.sim.current();
         let arrival: { p50Ms: number | null; p99Ms: number | null } | null = null;
         if (sim) {
