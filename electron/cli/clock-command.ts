@@ -3,6 +3,9 @@ import type { Command } from 'commander';
 import { ClockService, parseNtpTarget, reportToWire, systemLocalClock, type TimeSourceSpec } from '../clock';
 import { TminusError } from '../errors';
 import { parsePositiveInt } from './parse';
+import { openApp } from './open-app';
+import { dataDirFrom, type GlobalOptions } from './global-options';
+import { timeSourceFor } from '../engine/shot-plan';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 const signed = (ms: number, digits = 3): string => `${ms >= 0 ? '+' : ''}${ms.toFixed(digits)}`;
@@ -34,6 +37,27 @@ export function sourcesFromFlags(flags: ProbeFlags): TimeSourceSpec[] {
   return sources;
 }
 
+/** The time source a target's profile names, against its first endpoint (the built-in simulator must be running). */
+async function targetTimeSource(targetId: string, command: Command): Promise<TimeSourceSpec[]> {
+  const app = await openApp({ dataDir: dataDirFrom(command.optsWithGlobals<GlobalOptions>()) });
+  try {
+    let profile;
+    try {
+      profile = app.engine.profile(targetId);
+    } catch (error) {
+      throw new TminusError('INVALID_ARGUMENT', `--target: ${(error as Error).message}`);
+    }
+    if (profile.builtin)
+      throw new TminusError(
+        'INVALID_ARGUMENT',
+        `--target: ${targetId} is the built-in simulator's; probe it with --http URL/api/time --field serverTimeMs (the URL tminus sim printed)`,
+      );
+    return [timeSourceFor(profile, profile.endpoints[0]!)];
+  } finally {
+    await app.close();
+  }
+}
+
 export function registerClockCommand(program: Command): void {
   const clock = program
     .command('clock')
@@ -52,9 +76,15 @@ export function registerClockCommand(program: Command): void {
       parsePositiveInt,
       86_400_000,
     )
+    .option('--target <id>', "the target's own time source, as its profile says (beside any --ntp/--http)")
     .option('--json', 'print the report as JSON')
-    .action(async (flags: ProbeFlags & { maxOffsetMs: number }) => {
-      const sources = sourcesFromFlags(flags);
+    .action(async (flags: ProbeFlags & { maxOffsetMs: number; target?: string }, command: Command) => {
+      const sources = flags.target
+        ? [
+            ...(await targetTimeSource(flags.target, command)),
+            ...(flags.ntp.length > 0 || flags.http ? sourcesFromFlags(flags) : []),
+          ]
+        : sourcesFromFlags(flags);
       const service = new ClockService({ clock: systemLocalClock });
       if (!flags.json) process.stderr.write(`probing ${sources.length} source(s), ${flags.samples} samples each…\n`);
       const report = reportToWire(

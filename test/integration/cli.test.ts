@@ -1,4 +1,6 @@
 import { createServer, type AddressInfo } from 'node:net';
+import { openStore, TargetsRepository } from '../../electron/store';
+import { simulatorProfileText } from '../helpers/simulator-profile';
 import { describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -176,6 +178,28 @@ describe('tminus clock probe', () => {
       expect(report.sources).toHaveLength(2);
       // The default scenario's server clock is 1.5 s fast.
       expect(Math.abs(report.combined.offsetMs - 1500)).toBeLessThanOrEqual(report.combined.boundMs + 1);
+
+      // --target: the time source a target's profile names, against its endpoint.
+      const temp = makeTempDir();
+      try {
+        const store = openStore(temp.dir);
+        const profileText = simulatorProfileText()
+          .replace(/^id: simulator$/m, 'id: remote')
+          .replace(/^builtin: true$/m, `builtin: false\nendpoints: ['${info.urls[0]}']`);
+        new TargetsRepository(store.db).upsert(
+          { id: 'remote', name: 'remote', profileText, profileFormat: 'yaml', builtin: false },
+          Date.now(),
+        );
+        store.close();
+        const byTarget = run('clock', 'probe', '--target', 'remote', '--samples', '4', '--data-dir', temp.dir);
+        expect(byTarget.status, byTarget.stderr).toBe(0);
+        expect(byTarget.stdout).toMatch(/api\/time.* \+1[45]\d\d\.\d+ ms ±/);
+        const unknown = run('clock', 'probe', '--target', 'nope', '--data-dir', temp.dir);
+        expect(unknown.status).toBe(1);
+        expect(unknown.stderr).toMatch(/--target: unknown target 'nope'/);
+      } finally {
+        temp.remove();
+      }
     } finally {
       child.kill('SIGTERM');
     }
