@@ -247,8 +247,11 @@ def main():
         opset_version=17,
     )
     # Reference outputs, so onnxruntime-node can be checked against torch (there is no Python onnxruntime here).
+    # torch.onnx.export puts the modules back in training mode when it ends: eval again, or BatchNorm would use the
+    # batch's statistics.
+    exported = Exported(model).eval()
     with torch.no_grad():
-        reference = Exported(model)(to_input(test_images[:8])).numpy()
+        reference = exported(to_input(test_images[:8])).numpy()
     json.dump(
         {"images": test_images[:8].reshape(8, -1).tolist(), "probabilities": reference.reshape(8, -1).tolist(), "shape": list(reference.shape)},
         open(os.path.join(args.out, f"{args.name}.reference.json"), "w"),
