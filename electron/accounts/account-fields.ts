@@ -1,8 +1,9 @@
 // Account fields beyond username and password: what a target needs per account (a passenger id, a member number),
 // named in profiles as {{account.fields.NAME}}. In CSV a column `field:NAME` is a plain field and `secret:NAME` one
 // that is sealed at rest like the password; the console shows a secret field's name, never its value.
-export const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,39}$/;
-export const MAX_FIELDS = 32;
+import { FIELD_NAME, MAX_FIELDS } from '../common/account-field-name';
+
+export { FIELD_NAME, MAX_FIELDS };
 
 export type FieldKind = 'field' | 'secret';
 

@@ -1,5 +1,6 @@
 // The shapes the contract's calls and events carry (views of accounts, campaigns, attempts, schedules, reports,
 // clock reports, the simulator's status). Plain zod: the renderer imports them through the contract.
+import { FIELD_NAME, MAX_FIELDS } from '../common/account-field-name';
 import { z } from 'zod';
 import { DeliveryResultSchema, NotifierInputSchema, NotifierViewSchema } from '../notify/notifier-config';
 
@@ -201,8 +202,8 @@ export const CaptchaTargetViewSchema = z.object({
 
 /** An edit of account fields: a value sets one, null removes it. */
 export const FieldsEditSchema = z
-  .record(z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,39}$/, 'a field name'), z.string().max(2000).nullable())
-  .refine((edit) => Object.keys(edit).length <= 32, 'at most 32 fields');
+  .record(z.string().regex(FIELD_NAME, 'a field name'), z.string().max(2000).nullable())
+  .refine((edit) => Object.keys(edit).length <= MAX_FIELDS, `at most ${MAX_FIELDS} fields`);
 
 export const AccountIdsSchema = z.array(z.number().int().positive()).min(1).max(100_000);
 

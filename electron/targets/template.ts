@@ -1,5 +1,6 @@
 // Request templates: `{{name.path}}` placeholders in paths, header values and JSON strings. The variables a profile
 // may name are fixed; a template naming anything else is refused when the profile is loaded, before any request.
+import { FIELD_NAME } from '../common/account-field-name';
 export const TEMPLATE_VARIABLES = [
   'account.id',
   'account.username',
@@ -26,7 +27,9 @@ export type TemplateContext = Partial<Record<TemplateVariable, string | number>>
 
 const PLACEHOLDER = /\{\{\s*([^}\s]+)\s*\}\}/g;
 const KNOWN = new Set<string>(TEMPLATE_VARIABLES);
-const FAMILY = /^(vars\.[A-Za-z_][A-Za-z0-9_-]{0,63}|account\.fields\.[A-Za-z][A-Za-z0-9_-]{0,39})$/;
+const FAMILY = new RegExp(
+  `^(vars\\.[A-Za-z_][A-Za-z0-9_-]{0,63}|account\\.fields\\.${FIELD_NAME.source.slice(1, -1)})$`,
+);
 
 export const isKnownVariable = (name: string): boolean => KNOWN.has(name) || FAMILY.test(name);
 

@@ -1,5 +1,6 @@
 // An account's fields beyond username and password ({{account.fields.NAME}} in a profile): plain ones shown and
 // edited in place, secret ones shown by name only (a new value replaces the sealed one), added or removed one by one.
+import { FIELD_NAME } from '../../../../electron/common/account-field-name';
 import { Button, Checkbox, Input, Space, Typography } from 'antd';
 import type { AccountViewWire } from '../../../../electron/ipc/contract';
 import { useT } from '../../i18n';
@@ -12,8 +13,6 @@ export interface FieldRow {
   existing: boolean;
   removed: boolean;
 }
-
-export const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,39}$/;
 
 export function fieldRowsOf(account: AccountViewWire): FieldRow[] {
   return [
