@@ -42,6 +42,34 @@ describe('timeline model', () => {
     expect(model.version).toBeGreaterThan(version);
   });
 
+  it('stacks bars that overlap within a lane on separate tracks, and reuses a track once a bar ended', () => {
+    const model = new TimelineModel();
+    const endpoint = 'http://127.0.0.1:8000';
+    // 20 first shots at once on one endpoint: each needs its own track.
+    for (let id = 1; id <= 20; id += 1) model.add(attempt(id, { endpoint, sentMs: 1_000 + id * 0.1, latencyMs: 30 }));
+    // A later shot after they all answered fits on the first track; one arriving out of order, before them, too.
+    model.add(attempt(21, { endpoint, sentMs: 1_100, latencyMs: 5 }));
+    model.add(attempt(22, { endpoint, sentMs: 900, latencyMs: 5 }));
+    expect(model.laneTracks('endpoint')).toEqual([20]);
+    expect(model.endpointTrack[20]).toBe(0);
+    expect(model.endpointTrack[21]).toBe(0);
+    // No two bars on one drawn row overlap in time.
+    const { top, total } = model.layout('endpoint');
+    expect(total).toBe(20);
+    const byRow = new Map<number, Array<[number, number]>>();
+    for (let i = 0; i < model.count; i += 1) {
+      const row = top[model.endpointRow[i]!]! + model.endpointTrack[i]!;
+      const bars = byRow.get(row) ?? [];
+      for (const [start, end] of bars) {
+        expect(model.sent[i]! >= end || model.sent[i]! + model.duration[i]! <= start).toBe(true);
+      }
+      bars.push([model.sent[i]!, model.sent[i]! + model.duration[i]!]);
+      byRow.set(row, bars);
+    }
+    // The hit test finds a bar on its own track.
+    expect(model.hit('endpoint', 19, 1_010, 0)).toBe(19);
+  });
+
   it('labels ticks relative to the open instant at a readable step', () => {
     expect(formatRelative(0)).toBe('T');
     expect(formatRelative(-50)).toBe('T−50 ms');

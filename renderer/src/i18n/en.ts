@@ -42,7 +42,8 @@ export const en = {
   'targets.validate': 'Validate',
   'targets.valid': 'Well-formed {format}.',
   'targets.caveats': 'What this profile costs you',
-  'targets.invalid': '{count} problem(s) found',
+  'targets.invalid_one': '1 problem found',
+  'targets.invalid_other': '{count} problems found',
   'settings.language': 'Language',
   'settings.theme': 'Theme',
   'settings.theme.light': 'Light',
@@ -90,7 +91,8 @@ export const en = {
   'captcha.fromProfile': "(the profile's captcha.model)",
   'captcha.samplesWaiting':
     '{waiting} labelled captchas waiting to be learnt ({usable} usable in all, {rejected} rejected by the target)',
-  'captcha.fineTune': 'Fine-tune from {count} captchas (up to {minutes} min)',
+  'captcha.fineTune_one': 'Fine-tune from 1 captcha (up to {minutes} min)',
+  'captcha.fineTune_other': 'Fine-tune from {count} captchas (up to {minutes} min)',
   'accounts.notes': 'Notes',
   'accounts.fields': 'Fields',
   'accounts.fieldName': 'Name',
@@ -103,25 +105,31 @@ export const en = {
   'accounts.browserLogin': 'Browser sign-in',
   'accounts.import': 'Import CSV…',
   'accounts.export': 'Export CSV',
-  'accounts.count': '{count} accounts, {selected} selected',
+  'accounts.count_one': '1 account, {selected} selected',
+  'accounts.count_other': '{count} accounts, {selected} selected',
   'accounts.signIn': 'Sign in',
   'accounts.enable': 'Enable',
   'accounts.disable': 'Disable',
   'accounts.coolDown': 'Cool down 15 min',
   'accounts.remove': 'Delete',
-  'accounts.removeConfirm': 'Delete {count} accounts? Their stored passwords and tokens are deleted too.',
+  'accounts.removeConfirm_one': 'Delete 1 account? Its stored password and tokens are deleted too.',
+  'accounts.removeConfirm_other': 'Delete {count} accounts? Their stored passwords and tokens are deleted too.',
   'accounts.empty': 'No accounts for this target yet. Import a CSV with a username and a password column.',
   'accounts.empty.simulator':
     'No accounts for the built-in simulator yet. Start it on the Dashboard, then import its accounts (tminus sim accounts --csv) here.',
   'accounts.import.title': 'Import {file}',
   'accounts.import.encoding': 'File encoding',
-  'accounts.import.ready': '{count} accounts are ready to import ({skipped} already in the pool will be skipped).',
-  'accounts.import.bad': '{count} bad rows: nothing will be imported until they are fixed.',
+  'accounts.import.ready_one': '1 account is ready to import ({skipped} already in the pool will be skipped).',
+  'accounts.import.ready_other':
+    '{count} accounts are ready to import ({skipped} already in the pool will be skipped).',
+  'accounts.import.bad_one': '1 bad row: nothing will be imported until it is fixed.',
+  'accounts.import.bad_other': '{count} bad rows: nothing will be imported until they are fixed.',
   'accounts.import.confirm': 'Import {count}',
   'accounts.import.row': 'Row',
   'accounts.import.column': 'Column',
   'accounts.import.reason': 'Problem',
-  'accounts.import.done': 'Imported {count} accounts',
+  'accounts.import.done_one': 'Imported 1 account',
+  'accounts.import.done_other': 'Imported {count} accounts',
   'sim.title': 'Rehearsal (built-in)',
   'sim.targetId': 'target id',
   'sim.running': 'running',
@@ -169,8 +177,10 @@ export const en = {
   'campaign.cancel': 'Cancel campaign',
   'campaign.attribution': 'Attribution',
   'campaign.failedBecause': 'Failed: {reason}',
-  'campaign.unknownResults':
-    '{count} result(s) unknown: their answers were lost or the run was interrupted. Ask the target before booking these accounts again.',
+  'campaign.unknownResults_one':
+    '1 result unknown: its answer was lost or the run was interrupted. Ask the target before booking this account again.',
+  'campaign.unknownResults_other':
+    '{count} results unknown: their answers were lost or the run was interrupted. Ask the target before booking these accounts again.',
   'campaign.reconcile': 'Ask the target (reconcile)',
   'campaign.reconciled': 'Reconciled: {found} booking(s) found, {notFound} not booked, {unknown} still unknown',
   'feedback.storageFault': 'The record cannot be written ({code})',
@@ -184,7 +194,8 @@ export const en = {
   'campaign.offset.unknown': 'not measured yet',
   'campaign.fire': 'First shots left {p50} after their release slot (p50), {p99} (p99), {shots} shots',
   'campaign.spacing': '{count} held past the instant by the budget (p50 {p50})',
-  'campaign.satOut': '{count} accounts sat out: {reasons}',
+  'campaign.satOut_one': '1 account sat out: {reasons}',
+  'campaign.satOut_other': '{count} accounts sat out: {reasons}',
   'campaign.writtenAhead': '{count} of {shots} written ahead on their own connections',
   'campaign.timeline': 'Live timeline',
   'campaign.perAccount': 'Per account',
@@ -300,7 +311,8 @@ export const en = {
   'reports.empty': 'No campaigns yet: rehearse one from the Dashboard, then its attribution appears here.',
   'reports.compareWith': 'Compare with…',
   'reports.noAttempts': 'No attempts',
-  'reports.more': '{count} more buckets not shown',
+  'reports.more_one': '1 more bucket not shown',
+  'reports.more_other': '{count} more buckets not shown',
   'reports.attempts': 'Attempts',
   'reports.history': 'Open instants of {target}: observed vs nominal',
   'reports.suggestedLead': 'Suggested lead for the next campaign: {lead} ms',
@@ -308,7 +320,8 @@ export const en = {
   'reports.observed': 'Observed',
   'reports.delta': 'Observed − nominal',
   'reports.filterOutcomes': 'All outcomes',
-  'reports.total': '{count} attempts',
+  'reports.total_one': '1 attempt',
+  'reports.total_other': '{count} attempts',
   'reports.bom': 'BOM (Excel)',
   'reports.exportAttempts': 'Export CSV',
   'reports.exported': 'Exported {name}',
@@ -334,7 +347,14 @@ export const en = {
   'reports.retryN': 'retry {n}',
   'reports.noAnswer': 'no answer',
   'reports.noCaptcha': 'no captcha',
+  'campaign.fit': 'Fit',
   'campaign.tooltip': 'sent T{offset} ms · {latency} ms · {outcome} · retry {retry}',
 } as const;
 
-export type MessageKey = keyof typeof en;
+type PluralBase<K> = K extends `${infer Base}_one` ? Base : K extends `${infer Base}_other` ? Base : K;
+/** A message's key; a plural message is named without its `_one`/`_other` ending and given `count`. */
+export type MessageKey = PluralBase<keyof typeof en>;
+/** The keys a translation must have: every key, where English's `_one` forms are optional (Chinese has one form). */
+export type Translation = { [K in keyof typeof en as K extends `${string}_one` ? never : K]: string } & {
+  [K in keyof typeof en as K extends `${string}_one` ? K : never]?: string;
+};

@@ -50,16 +50,18 @@ async function loadStored(campaignId: string): Promise<void> {
   const model = timelineModel(campaignId);
   for (let offset = 0; ; offset += 1_000) {
     const page = await api.invoke('attempts/query', { campaignId, offset, limit: 1_000, filter: {} });
-    for (const row of page.rows)
+    for (const row of page.rows) {
+      if (row.sentServerMs === null) continue; // never sent: no bar to draw
       model.add({
         attemptId: row.id,
         accountId: row.accountId,
         endpoint: row.endpoint,
-        sentMs: row.sentServerMs ?? 0,
+        sentMs: row.sentServerMs,
         latencyMs: row.latencyMs,
         outcome: row.outcome,
         retry: row.retry,
       });
+    }
     if (page.rows.length < 1_000 || offset + 1_000 >= 200_000) break;
   }
 }

@@ -1,8 +1,9 @@
 // Console preferences kept in this browser profile (or the desktop app's): language, theme and sound.
 import { create } from 'zustand';
 import { persist } from 'zustand/middleware';
+import type { Language } from '../i18n/translate';
 
-export type Language = 'en' | 'zh-CN';
+export type { Language };
 export type ThemeChoice = 'light' | 'dark' | 'system';
 
 interface SettingsState {

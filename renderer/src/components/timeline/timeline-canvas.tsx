@@ -1,9 +1,10 @@
-// The live timeline: one row per account (or per endpoint), each attempt a bar from send to answer, coloured by
-// outcome, with the open instant and the clock bound. Canvas, redrawn on the next animation frame only when the
-// data or the view changed. Wheel zooms around the pointer, shift+wheel scrolls rows, drag pans, double-click fits
-// (and follows new attempts again); hovering a bar shows the attempt.
+// The live timeline: one named lane per account (or per endpoint), each attempt a bar from send to answer, coloured
+// by outcome (overlapping bars stacked on the lane's tracks), with the open instant and the clock bound. Canvas,
+// redrawn on the next animation frame only when the data or the view changed. Wheel zooms around the pointer,
+// shift+wheel scrolls rows, drag pans, double-click or "Fit" fits the data (and follows new attempts again);
+// hovering a bar shows the attempt.
 import { useEffect, useRef, useState, type ReactNode } from 'react';
-import { theme } from 'antd';
+import { Button, theme } from 'antd';
 import { drawTimeline, formatRelative, type TimelineView } from './draw-timeline';
 import { OUTCOME_ORDER, type RowMode, type TimelineModel } from './timeline-model';
 
@@ -13,7 +14,10 @@ export interface TimelineCanvasProps {
   openAtMs: number;
   boundMs: number;
   height?: number;
-  rowLabel: (mode: RowMode, row: number) => string;
+  /** A lane's name (an account's username, an endpoint's URL). */
+  rowLabel: (mode: RowMode, lane: number) => string;
+  /** The "fit to the data" button's words. */
+  fitLabel: string;
   renderTooltip?: (details: HoverDetails) => ReactNode;
 }
 
@@ -45,6 +49,15 @@ declare global {
 }
 
 const AXIS_HEIGHT = 22;
+const LABEL_WIDTH = 150;
+
+/** The window that shows every attempt and the open instant, with a margin; at least 10 ms wide. */
+export function fitWindow(model: TimelineModel, openAtMs: number): { fromMs: number; toMs: number } {
+  const from = Math.min(Number.isFinite(model.minMs) ? model.minMs : openAtMs - 100, openAtMs);
+  const to = Math.max(Number.isFinite(model.maxMs) ? model.maxMs : openAtMs + 400, openAtMs);
+  const span = Math.max(10, to - from);
+  return { fromMs: from - span * 0.04, toMs: to + span * 0.04 };
+}
 
 export function TimelineCanvas(props: TimelineCanvasProps) {
   const { token } = theme.useToken();
@@ -77,7 +90,7 @@ export function TimelineCanvas(props: TimelineCanvasProps) {
     let frame = 0;
     const resize = (): void => {
       const ratio = window.devicePixelRatio || 1;
-      view.current.width = wrap.clientWidth;
+      view.current.width = Math.max(1, wrap.clientWidth - LABEL_WIDTH);
       canvas.width = Math.round(wrap.clientWidth * ratio);
       canvas.height = Math.round(height * ratio);
       canvas.style.width = `${wrap.clientWidth}px`;
@@ -91,17 +104,15 @@ export function TimelineCanvas(props: TimelineCanvasProps) {
     const fit = (): void => {
       const { model, openAtMs, mode } = propsRef.current;
       const v = view.current;
-      const from = Math.min(Number.isFinite(model.minMs) ? model.minMs : openAtMs, openAtMs - 100);
-      const to = Math.max(Number.isFinite(model.maxMs) ? model.maxMs : openAtMs, openAtMs + 400);
-      const span = to - from;
-      v.startMs = from - span * 0.03;
-      v.msPerPx = (span * 1.06) / Math.max(1, v.width);
+      const { fromMs, toMs } = fitWindow(model, openAtMs);
+      v.startMs = fromMs;
+      v.msPerPx = (toMs - fromMs) / Math.max(1, v.width);
       v.firstRow = 0;
-      v.rowHeight = Math.max(2, Math.min(16, (height - AXIS_HEIGHT) / Math.max(1, model.rows(mode))));
+      v.rowHeight = Math.max(2, Math.min(16, (height - AXIS_HEIGHT) / Math.max(1, model.layout(mode).total)));
     };
     const tick = (): void => {
       frame = requestAnimationFrame(tick);
-      const { model, mode, openAtMs, boundMs } = propsRef.current;
+      const { model, mode, openAtMs, boundMs, rowLabel } = propsRef.current;
       const v = view.current;
       if (model.version === drawnVersion && !v.dirty) return;
       if (v.follow) fit();
@@ -109,9 +120,11 @@ export function TimelineCanvas(props: TimelineCanvasProps) {
         mode,
         openAtMs,
         boundMs,
-        width: v.width,
+        width: v.width + LABEL_WIDTH,
         height,
         axisHeight: AXIS_HEIGHT,
+        labelWidth: LABEL_WIDTH,
+        laneLabel: (lane) => rowLabel(mode, lane),
         dark,
         highlight: hoverIndex.current,
       });
@@ -128,6 +141,8 @@ export function TimelineCanvas(props: TimelineCanvasProps) {
       for (let i = 0; i < model.count; i += 1) if (model.outcome[i] === 0) successes += 1;
       wrap.dataset.successes = String(successes);
       wrap.dataset.drawn = String(drawn);
+      wrap.dataset.lanes = String(model.rows(mode));
+      wrap.dataset.rows = String(model.layout(mode).total);
       drawnCount = model.count;
       drawnVersion = model.version;
       v.dirty = false;
@@ -145,7 +160,7 @@ export function TimelineCanvas(props: TimelineCanvasProps) {
 
   const pointer = (event: React.MouseEvent | React.WheelEvent): { x: number; y: number } => {
     const rect = canvasRef.current!.getBoundingClientRect();
-    return { x: event.clientX - rect.left, y: event.clientY - rect.top };
+    return { x: event.clientX - rect.left - LABEL_WIDTH, y: event.clientY - rect.top };
   };
 
   const drag = useRef<{ x: number; y: number } | null>(null);
@@ -198,8 +213,9 @@ export function TimelineCanvas(props: TimelineCanvasProps) {
           }
           const { model, mode, openAtMs, rowLabel } = propsRef.current;
           if (y > height - AXIS_HEIGHT) return;
-          const row = Math.floor(v.firstRow + y / v.rowHeight);
-          const index = model.hit(mode, row, v.startMs + x * v.msPerPx, 3 * v.msPerPx);
+          if (x < 0) return;
+          const drawnRow = Math.floor(v.firstRow + y / v.rowHeight);
+          const index = model.hit(mode, drawnRow, v.startMs + x * v.msPerPx, 3 * v.msPerPx);
           if (index !== hoverIndex.current) {
             hoverIndex.current = index;
             v.dirty = true;
@@ -209,7 +225,7 @@ export function TimelineCanvas(props: TimelineCanvasProps) {
               ? null
               : {
                   index,
-                  row: rowLabel(mode, row),
+                  row: rowLabel(mode, model.rowIndex(mode)[index]!),
                   attemptId: model.ids[index]!,
                   offsetMs: model.sent[index]! - openAtMs,
                   latencyMs: model.duration[index]!,
@@ -217,11 +233,22 @@ export function TimelineCanvas(props: TimelineCanvasProps) {
                   retry: model.retries[index]!,
                   x,
                   y,
-                  left: Math.min(x + 12, (v.width || 400) - 240),
+                  left: LABEL_WIDTH + Math.min(x + 12, (v.width || 400) - 240),
                 },
           );
         }}
       />
+      <Button
+        size="small"
+        data-testid="timeline-fit"
+        style={{ position: 'absolute', top: 4, right: 4, zIndex: 1 }}
+        onClick={() => {
+          view.current.follow = true;
+          view.current.dirty = true;
+        }}
+      >
+        {props.fitLabel}
+      </Button>
       {hover && (
         <div
           data-testid="timeline-tooltip"

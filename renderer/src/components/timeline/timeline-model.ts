@@ -1,5 +1,6 @@
 // The timeline's data: every attempt as a bar (send → answer on the server clock) in struct-of-arrays form, so
-// 100,000 bars cost a few megabytes and drawing them walks typed arrays. Rows are accounts or endpoints.
+// 100,000 bars cost a few megabytes and drawing them walks typed arrays. Lanes are accounts or endpoints; bars that
+// overlap in time within a lane go to separate tracks of that lane (stacked), so no bar hides another.
 import { OutcomeSchema } from '../../../../electron/common/outcome';
 /** The outcomes in the classifier's order (an outcome's index is its colour's). */
 export const OUTCOME_ORDER = OutcomeSchema.options;
@@ -32,6 +33,12 @@ export interface TimelineAttempt {
 
 export type RowMode = 'account' | 'endpoint';
 
+/** One lane's tracks: the earliest start and latest end of the bars on each. */
+interface LaneTracks {
+  starts: number[];
+  ends: number[];
+}
+
 export class TimelineModel {
   count = 0;
   sent = new Float64Array(1024);
@@ -41,6 +48,10 @@ export class TimelineModel {
   outcome = new Uint8Array(1024);
   ids = new Float64Array(1024);
   retries = new Int32Array(1024);
+  /** Each attempt's track within its lane, per mode (0 = the lane's first track). */
+  accountTrack = new Int32Array(1024);
+  endpointTrack = new Int32Array(1024);
+  private readonly tracks: Record<RowMode, LaneTracks[]> = { account: [], endpoint: [] };
   readonly accountRows = new Map<number, number>();
   readonly accountIds: number[] = [];
   readonly endpointRows = new Map<string, number>();
@@ -61,6 +72,9 @@ export class TimelineModel {
     this.duration[i] = attempt.latencyMs ?? 0;
     this.accountRow[i] = this.rowOf(this.accountRows, this.accountIds, attempt.accountId);
     this.endpointRow[i] = this.rowOf(this.endpointRows, this.endpoints, attempt.endpoint);
+    const end = attempt.sentMs + (attempt.latencyMs ?? 0);
+    this.accountTrack[i] = this.trackOf('account', this.accountRow[i]!, attempt.sentMs, end);
+    this.endpointTrack[i] = this.trackOf('endpoint', this.endpointRow[i]!, attempt.sentMs, end);
     const outcome = OUTCOME_ORDER.indexOf(attempt.outcome as TimelineOutcome);
     this.outcome[i] = outcome < 0 ? OUTCOME_ORDER.indexOf('fatal') : outcome;
     this.ids[i] = attempt.attemptId;
@@ -79,13 +93,35 @@ export class TimelineModel {
     return mode === 'account' ? this.accountRow : this.endpointRow;
   }
 
-  /** The attempt drawn under a point (row, instant), within `slopMs`; -1 when none. */
-  hit(mode: RowMode, row: number, atMs: number, slopMs: number): number {
+  trackIndex(mode: RowMode): Int32Array {
+    return mode === 'account' ? this.accountTrack : this.endpointTrack;
+  }
+
+  /** How many tracks each lane has (at least one). */
+  laneTracks(mode: RowMode): number[] {
+    return this.tracks[mode].map((lane) => Math.max(1, lane.ends.length));
+  }
+
+  /**
+   * Where lanes sit on the drawn rows: lane `l` spans rows `top[l]` … `top[l] + tracks[l] − 1`; `total` rows in all.
+   * A drawn row is one track of one lane.
+   */
+  layout(mode: RowMode): { top: Int32Array; total: number } {
+    const tracks = this.laneTracks(mode);
+    const top = new Int32Array(tracks.length + 1);
+    for (let lane = 0; lane < tracks.length; lane += 1) top[lane + 1] = top[lane]! + tracks[lane]!;
+    return { top, total: top[tracks.length]! };
+  }
+
+  /** The attempt drawn under a point (drawn row, instant), within `slopMs`; -1 when none. */
+  hit(mode: RowMode, drawnRow: number, atMs: number, slopMs: number): number {
     const rows = this.rowIndex(mode);
+    const tracks = this.trackIndex(mode);
+    const { top } = this.layout(mode);
     let best = -1;
     let bestDistance = Number.POSITIVE_INFINITY;
     for (let i = 0; i < this.count; i += 1) {
-      if (rows[i] !== row) continue;
+      if (top[rows[i]!]! + tracks[i]! !== drawnRow) continue;
       const start = this.sent[i]!;
       const end = start + this.duration[i]!;
       const distance = atMs < start ? start - atMs : atMs > end ? atMs - end : 0;
@@ -103,10 +139,35 @@ export class TimelineModel {
     this.accountIds.length = 0;
     this.endpointRows.clear();
     this.endpoints.length = 0;
+    this.tracks.account.length = 0;
+    this.tracks.endpoint.length = 0;
     this.seen.clear();
     this.minMs = Number.POSITIVE_INFINITY;
     this.maxMs = Number.NEGATIVE_INFINITY;
     this.version += 1;
+  }
+
+  /**
+   * The first track of the lane where [start, end] overlaps nothing already there: a track holds bars that all end
+   * before it or all start after it (conservative, so attempts arriving out of order never overlap either).
+   */
+  private trackOf(mode: RowMode, lane: number, start: number, end: number): number {
+    const lanes = this.tracks[mode];
+    while (lanes.length <= lane) lanes.push({ starts: [], ends: [] });
+    const tracks = lanes[lane]!;
+    for (let track = 0; track < tracks.ends.length; track += 1) {
+      if (start >= tracks.ends[track]!) {
+        tracks.ends[track] = end;
+        return track;
+      }
+      if (end <= tracks.starts[track]!) {
+        tracks.starts[track] = start;
+        return track;
+      }
+    }
+    tracks.starts.push(start);
+    tracks.ends.push(end);
+    return tracks.ends.length - 1;
   }
 
   private rowOf<K>(rows: Map<K, number>, keys: K[], key: K): number {
@@ -136,5 +197,7 @@ export class TimelineModel {
     this.outcome = grown(this.outcome, (n) => new Uint8Array(n));
     this.ids = grown(this.ids, (n) => new Float64Array(n));
     this.retries = grown(this.retries, (n) => new Int32Array(n));
+    this.accountTrack = grown(this.accountTrack, (n) => new Int32Array(n));
+    this.endpointTrack = grown(this.endpointTrack, (n) => new Int32Array(n));
   }
 }

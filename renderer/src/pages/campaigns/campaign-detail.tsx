@@ -169,6 +169,7 @@ export function CampaignDetail({ id, onEdit }: { id: string; onEdit: () => void 
           mode={mode}
           openAtMs={campaign.openAtServerMs}
           boundMs={boundMs}
+          fitLabel={t('campaign.fit')}
           renderTooltip={(hover) => (
             <>
               <div>
@@ -184,10 +185,10 @@ export function CampaignDetail({ id, onEdit }: { id: string; onEdit: () => void 
               </div>
             </>
           )}
-          rowLabel={(rowMode, row) =>
+          rowLabel={(rowMode, lane) =>
             rowMode === 'account'
-              ? (usernames.get(model.accountIds[row] ?? -1) ?? `#${model.accountIds[row] ?? '?'}`)
-              : (model.endpoints[row] ?? '?')
+              ? (usernames.get(model.accountIds[lane] ?? -1) ?? `#${model.accountIds[lane] ?? '?'}`)
+              : (model.endpoints[lane] ?? '?').replace(/^https?:\/\//, '')
           }
         />
         <Space wrap size={12} style={{ marginTop: 8 }}>
