@@ -39,6 +39,8 @@ import { shotInstants, timeSourceFor } from './shot-plan';
 import type { AttemptRecorder } from './attempt-recorder';
 import { captchaVerdict, type CaptchaSampleSink, type CaptchaSolver } from './captcha-solver';
 import { summarise, type RunSummary, type FirstShot } from './run-summary';
+import { readinessOf } from './readiness';
+import type { ReadinessWire } from '../ipc/contract';
 import type { LoadedShot } from './armed-connection';
 import { disarm, fireFirstShot, loadFirstShot, reopenClosed, sendOnArmed, serialiseFor } from './armed-shots';
 import { armConnections } from './arm-connections';
@@ -110,6 +112,9 @@ export class CampaignRunner {
   /** The target answers a repeated key with its first result: a retry after a lost answer settles it. */
   private readonly keyHonoured: boolean;
   leftOut: LeftOut = { alreadyBooked: 0, unsettled: 0 };
+  /** Arming has finished (leases, sessions, connections, the captcha reader); and the reader is loaded. */
+  private armDone = false;
+  private captchaLoaded = false;
   /** What the operator should know about this run (a far-off local clock), in words. */
   readonly warnings: string[] = [];
   /** Set while the record cannot be written: no account that has not fired yet starts. */
@@ -220,8 +225,10 @@ export class CampaignRunner {
       // compiles the render path too (not where the booking names what steps give: that exists only at the time)
       if (this.runs[0] && this.prepareEarly) this.prepare(this.runs[0]);
       if (profile.captcha && profile.captcha.requiredFor !== 'none') await deps.solver.warm?.();
+      this.captchaLoaded = true;
       this.timeSources = [source];
       deps.clockService.startSync([source], spec.clockSyncEveryMs, deps.campaignId, { gate });
+      this.armDone = true;
     } catch (error) {
       await this.finish('failed', (error as Error).message);
       throw error;
@@ -261,6 +268,33 @@ export class CampaignRunner {
         : 'no account can take part';
       throw new TminusError('SIGN_IN_FAILED', `${what}: ${reasons.join('; ')}${more}`);
     }
+  }
+
+  /** What this campaign has ready now (./readiness.ts). */
+  readiness(): ReadinessWire {
+    const { deps } = this;
+    const needsCaptcha = deps.profile.captcha !== undefined && deps.profile.captcha.requiredFor !== 'none';
+    const phase =
+      this.state === 'draft'
+        ? 'waiting'
+        : this.state === 'armed'
+          ? this.armDone
+            ? 'ready'
+            : 'arming'
+          : this.state === 'firing'
+            ? 'firing'
+            : 'done';
+    return readinessOf({
+      campaignId: deps.campaignId,
+      atMs: deps.clock.nowMs(),
+      phase,
+      runs: this.runs,
+      endpointUrls: deps.endpoints,
+      pool: this.pool,
+      leftOut: this.leftOut,
+      captcha: !needsCaptcha ? 'notNeeded' : this.captchaLoaded ? 'ready' : 'loading',
+      signInNeeded: deps.profile.auth !== undefined,
+    });
   }
 
   /** Local instant before which nothing goes to the target for this account (its Retry-After, or the client's). */

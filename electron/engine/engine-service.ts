@@ -1,5 +1,6 @@
 // Campaigns as the rest of Tminus sees them: create (checked against the target's profile), arm (at T − armLead, the
 // runner does the rest), cancel, inspect; and, at start, reconcile campaigns a crash left running.
+import type { ReadinessWire } from '../ipc/contract';
 import { createHash, randomUUID } from 'node:crypto';
 import type { LocalClock, ClockService } from '../clock';
 import type { AccountsService } from '../accounts';
@@ -70,6 +71,8 @@ export class EngineService {
   /** Reconciliations in progress, by campaign: a second call waits for the first. */
   private readonly reconciling = new Map<string, Promise<ReconcileReport>>();
   private reconcileTimer: NodeJS.Timeout | null = null;
+  /** Pushes every running campaign's readiness each second (the operations board); runs only while one runs. */
+  private readinessTimer: NodeJS.Timeout | null = null;
   private closed = false;
 
   constructor(private readonly deps: EngineDeps) {
@@ -297,8 +300,19 @@ export class EngineService {
         this.recorder.defer(() => this.deps.campaigns.setError(id, message, this.deps.clock.nowMs()));
         return null;
       })
-      .finally(() => this.runners.delete(id));
+      .finally(() => {
+        this.deps.bus.emit('campaign/readiness', runner.readiness());
+        this.runners.delete(id);
+        if (this.runners.size === 0 && this.readinessTimer) {
+          clearInterval(this.readinessTimer);
+          this.readinessTimer = null;
+        }
+      });
     this.runners.set(id, entry);
+    this.readinessTimer ??= setInterval(() => {
+      for (const { runner: each } of this.runners.values()) this.deps.bus.emit('campaign/readiness', each.readiness());
+    }, 1_000);
+    this.readinessTimer.unref();
     this.recorder.defer(() => this.deps.campaigns.setState(id, 'armed', this.deps.clock.nowMs()));
     this.deps.bus.emit('campaign/state', { campaignId: id, state: 'armed', atMs: this.deps.clock.nowMs() });
     return { campaign: this.get(id), done: entry.done };
@@ -487,6 +501,11 @@ export class EngineService {
     return work;
   }
 
+  /** A running campaign's readiness now; null when it is not running in this process. */
+  readiness(id: string): ReadinessWire | null {
+    return this.runners.get(this.get(id).id)?.runner.readiness() ?? null;
+  }
+
   isActive(id: string): boolean {
     return this.runners.has(id) || ACTIVE.has(this.get(id).state);
   }
@@ -494,6 +513,7 @@ export class EngineService {
   async close(): Promise<void> {
     this.closed = true;
     if (this.reconcileTimer) clearTimeout(this.reconcileTimer);
+    if (this.readinessTimer) clearInterval(this.readinessTimer);
     for (const [id] of this.runners) await this.cancel(id);
     await Promise.all(this.reconciling.values());
     // The record must reach the disk before the store closes: a disk that is full right now may take it in a moment.

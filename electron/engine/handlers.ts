@@ -35,6 +35,7 @@ export function engineHandlers(
     'campaigns/arm': ({ id }) => view(engine.arm(id).campaign),
     'campaigns/cancel': async ({ id }) => view(await engine.cancel(id)),
     'campaigns/reconcile': ({ id }) => engine.reconcile(id),
+    'campaigns/readiness': ({ id }) => engine.readiness(id),
     'attempts/list': ({ campaignId, offset, limit }) => {
       engine.get(campaignId);
       return {

@@ -36,6 +36,7 @@ import {
   NotifierInputSchema,
   NotifierViewSchema,
   ReconcileReportSchema,
+  ReadinessSchema,
 } from './schemas';
 
 export * from './schemas';
@@ -131,6 +132,8 @@ export const calls = {
   'campaigns/arm': call(z.object({ id: z.string().min(1) }).strict(), CampaignViewSchema),
   'campaigns/cancel': call(z.object({ id: z.string().min(1) }).strict(), CampaignViewSchema),
   'campaigns/reconcile': call(z.object({ id: z.string().min(1) }).strict(), ReconcileReportSchema),
+  /** A running campaign's readiness now; null when it is not running in this process. */
+  'campaigns/readiness': call(z.object({ id: z.string().min(1) }).strict(), ReadinessSchema.nullable()),
   'attempts/list': call(
     z
       .object({
@@ -201,6 +204,8 @@ export const calls = {
           openAtServerMs: z.number(),
           observedOpenAtServerMs: z.number(),
           deltaMs: z.number(),
+          closedUntilServerMs: z.number().nullable(),
+          usable: z.boolean(),
         }),
       ),
       suggestedLeadMs: z.number().nullable(),
@@ -248,6 +253,12 @@ export const CampaignStateSchema = z.enum([
 
 export const events = {
   'campaign/state': z.object({ campaignId: z.string(), state: CampaignStateSchema, atMs: z.number() }),
+  'campaign/readiness': ReadinessSchema,
+  /** The simulator's stock changed (pushed at most every 250 ms while it sells). */
+  'sim/stock': z.object({
+    nowServerMs: z.number(),
+    items: z.array(z.object({ id: z.string(), remaining: z.number().int() })),
+  }),
   /** The record could not be written (disk full, I/O error, busy) or could again; `pending` rows wait in memory. */
   'app/storage': z.object({
     ok: z.boolean(),
@@ -321,6 +332,7 @@ export type AttemptRowWire = z.output<typeof AttemptRowSchema>;
 export type DimensionWire = z.output<typeof DimensionSchema>;
 export type CampaignViewWire = z.output<typeof CampaignViewSchema>;
 export type ReconcileReportWire = z.output<typeof ReconcileReportSchema>;
+export type ReadinessWire = z.output<typeof ReadinessSchema>;
 
 export const topics = Object.keys(events) as Topic[];
 export const isTopic = (value: string): value is Topic => Object.hasOwn(events, value);

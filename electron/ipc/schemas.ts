@@ -231,6 +231,34 @@ export const CampaignViewSchema = z.object({
   }),
 });
 
+/** What a running campaign has ready (the operations board at T−60 s), pushed every second while it runs. */
+export const ReadinessSchema = z.object({
+  campaignId: z.string(),
+  atMs: z.number(),
+  /** waiting: armed, not yet arming (it arms `armLeadMs` before the instant); arming; ready; firing; done. */
+  phase: z.enum(['waiting', 'arming', 'ready', 'firing', 'done']),
+  accounts: z.object({
+    leased: z.number().int(),
+    /** False where the target needs no sign-in (then `signedIn` is 0). */
+    signInNeeded: z.boolean(),
+    signedIn: z.number().int(),
+    satOut: z.number().int(),
+    /** Sat out by reason (sign-in, fields, breaker, budget …). */
+    byReason: z.record(z.string(), z.number().int()),
+    /** Left out before leasing: booked already in the record, or a result still unknown. */
+    alreadyBooked: z.number().int(),
+    unsettled: z.number().int(),
+  }),
+  /** The target's endpoints and their breakers; null before arming has opened them. */
+  endpoints: z.array(
+    z.object({ url: z.string(), breaker: z.enum(['closed', 'open', 'half-open']).nullable(), sent: z.number().int() }),
+  ),
+  captcha: z.enum(['notNeeded', 'loading', 'ready']),
+  /** Accounts whose booking is in; accounts done (booked or not). */
+  booked: z.number().int(),
+  done: z.number().int(),
+});
+
 export const ReconcileReportSchema = z.object({
   campaignId: z.string(),
   checked: z.number().int(),

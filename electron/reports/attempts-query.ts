@@ -93,7 +93,14 @@ export function campaignAccounts(
     });
 }
 
-/** Observed vs nominal open instants of a target's campaigns, newest first, and the lead they suggest. */
+/**
+ * How far before an observed open instant the target was still seen closed for it to count: an observation is only
+ * bracketed when a "not open" answer arrived shortly before the first answer that proved the sale open. A run whose
+ * first answers were 401s, an outage, or all late saw the sale open only some time after it did: an upper bound.
+ */
+export const BRACKET_MS = 200;
+
+/** Observed vs nominal open instants of a target's campaigns, newest first, and the lead the bracketed ones suggest. */
 export function openHistory(
   db: Database.Database,
   targetId: string,
@@ -104,9 +111,18 @@ export function openHistory(
     openAtServerMs: number;
     observedOpenAtServerMs: number;
     deltaMs: number;
+    /** The last "not open" answer before the observed instant (server clock); null when none came. */
+    closedUntilServerMs: number | null;
+    /** Bracketed within BRACKET_MS, so the lead suggestion uses it. */
+    usable: boolean;
   }>;
   suggestedLeadMs: number | null;
 } {
+  const lastClosed = db.prepare(
+    `SELECT max(coalesce(server_received_ms, sent_server_ms + latency_ms / 2)) AS closedMs FROM attempts
+     WHERE campaign_id = ? AND outcome = 'notOpen' AND latency_ms IS NOT NULL
+       AND coalesce(server_received_ms, sent_server_ms + latency_ms / 2) <= ?`,
+  );
   const campaigns = (
     db
       .prepare(
@@ -121,9 +137,18 @@ export function openHistory(
       openAtServerMs: number;
       observedOpenAtServerMs: number;
     }>
-  ).map((row) => ({ ...row, deltaMs: row.observedOpenAtServerMs - row.openAtServerMs }));
-  // The median of the last ten: a target that opens d ms late is best met by sending d ms later (lead −d).
+  ).map((row) => {
+    const closed = (lastClosed.get(row.campaignId, row.observedOpenAtServerMs) as { closedMs: number | null }).closedMs;
+    return {
+      ...row,
+      deltaMs: row.observedOpenAtServerMs - row.openAtServerMs,
+      closedUntilServerMs: closed,
+      usable: closed !== null && row.observedOpenAtServerMs - closed <= BRACKET_MS,
+    };
+  });
+  // The median of the last ten usable ones: a target that opens d ms late is best met by sending d ms later (−d).
   const recent = campaigns
+    .filter((row) => row.usable)
     .slice(0, 10)
     .map((row) => row.deltaMs)
     .sort((a, b) => a - b);

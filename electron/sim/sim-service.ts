@@ -1,4 +1,5 @@
-// The console's handle on the built-in simulator: start it with a shipped scenario, stop it, say what is running.
+// The console's handle on the built-in simulator: start it with a shipped scenario, stop it, say what is running,
+// and push its stock as it sells (`sim/stock`, at most every 250 ms, only when a figure changed).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EventBus } from '../ipc/event-bus';
@@ -10,6 +11,7 @@ import { startSimulator, type Simulator } from './simulator';
 export class SimService {
   private simulator: Simulator | null = null;
   private starting: Promise<Simulator> | null = null;
+  private stockTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly bus: EventBus,
@@ -71,13 +73,34 @@ export class SimService {
     }
     const status = this.status();
     this.bus.emit('sim/state', status);
+    this.watchStock();
     return status;
+  }
+
+  private watchStock(): void {
+    let last = '';
+    this.stockTimer = setInterval(() => {
+      const simulator = this.simulator;
+      if (!simulator) return;
+      const stock = simulator.stock();
+      const signature = stock.items.map((item) => item.remaining).join(',');
+      if (signature === last) return;
+      last = signature;
+      this.bus.emit('sim/stock', stock);
+    }, 250);
+    this.stockTimer.unref();
+  }
+
+  private unwatchStock(): void {
+    if (this.stockTimer) clearInterval(this.stockTimer);
+    this.stockTimer = null;
   }
 
   async stop(): Promise<SimStatus> {
     const simulator = this.simulator;
     if (!simulator) throw new TminusError('SIM_NOT_RUNNING', 'the built-in simulator is not running');
     this.simulator = null;
+    this.unwatchStock();
     await simulator.close();
     const status = this.status();
     this.bus.emit('sim/state', status);
@@ -85,6 +108,7 @@ export class SimService {
   }
 
   async close(): Promise<void> {
+    this.unwatchStock();
     await this.simulator?.close();
     this.simulator = null;
   }

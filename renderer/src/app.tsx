@@ -16,6 +16,7 @@ import { ReportsPage } from './pages/reports/reports-page';
 import { SettingsPage } from './pages/settings/settings-page';
 import { CaptchaDialog } from './components/feedback/captcha-dialog';
 import { EventFeedback } from './components/feedback/event-feedback';
+import { useWindowTitle } from './components/window-title';
 
 const PAGE_COMPONENTS: Record<PageId, () => React.JSX.Element> = {
   dashboard: DashboardPage,
@@ -38,6 +39,7 @@ export function App() {
   const language = useSettingsStore((state) => state.language);
   const themeChoice = useSettingsStore((state) => state.theme);
   const page = useNavigationStore((state) => state.page);
+  useWindowTitle(language);
   const systemDark = useSyncExternalStore(subscribeToScheme, () => darkQuery.matches);
   const dark = themeChoice === 'dark' || (themeChoice === 'system' && systemDark);
   const Page = PAGE_COMPONENTS[page];

@@ -1,11 +1,20 @@
-// The current time as React state, ticking every `intervalMs`: render stays pure, countdowns stay live.
+// The local time, re-read every `everyMs` (on animation frames, so a hidden tab does not spin).
 import { useEffect, useState } from 'react';
 
-export function useNow(intervalMs: number): number {
+export function useNow(everyMs: number): number {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), intervalMs);
-    return () => clearInterval(timer);
-  }, [intervalMs]);
+    let frame = 0;
+    let last = 0;
+    const tick = (at: number): void => {
+      frame = requestAnimationFrame(tick);
+      if (at - last >= everyMs) {
+        last = at;
+        setNow(Date.now());
+      }
+    };
+    frame = requestAnimationFrame(tick);
+    return () => cancelAnimationFrame(frame);
+  }, [everyMs]);
   return now;
 }

@@ -18,6 +18,8 @@ interface ReportsState {
   compareId: string | null;
   dimension: DimensionWire;
   attribution: AttributionRowWire[];
+  /** The campaign's attempts by latency and by fire offset, for the histograms. */
+  distributions: { latency: AttributionRowWire[]; fireOffset: AttributionRowWire[] };
   compareAttribution: AttributionRowWire[];
   history: CallOutput<'reports/open-history'> | null;
   filter: AttemptFilter;
@@ -45,6 +47,7 @@ export const useReportsStore = create<ReportsState>()((set, get) => ({
   compareId: null,
   dimension: 'account',
   attribution: [],
+  distributions: { latency: [], fireOffset: [] },
   compareAttribution: [],
   history: null,
   filter: {},
@@ -78,11 +81,20 @@ export const useReportsStore = create<ReportsState>()((set, get) => ({
   async loadAttribution() {
     const { campaignId, compareId, dimension } = get();
     try {
-      const [main, compare] = await Promise.all([
-        campaignId ? api.invoke('reports/attribution', { campaignId, dimension }) : null,
-        compareId ? api.invoke('reports/attribution', { campaignId: compareId, dimension }) : null,
+      const of = (id: string | null, by: DimensionWire) =>
+        id ? api.invoke('reports/attribution', { campaignId: id, dimension: by }) : null;
+      const [main, compare, latency, fireOffset] = await Promise.all([
+        of(campaignId, dimension),
+        of(compareId, dimension),
+        of(campaignId, 'latency'),
+        of(campaignId, 'fireOffset'),
       ]);
-      set({ attribution: main?.rows ?? [], compareAttribution: compare?.rows ?? [], error: null });
+      set({
+        attribution: main?.rows ?? [],
+        compareAttribution: compare?.rows ?? [],
+        distributions: { latency: latency?.rows ?? [], fireOffset: fireOffset?.rows ?? [] },
+        error: null,
+      });
     } catch (error) {
       set({ error: (error as Error).message });
     }

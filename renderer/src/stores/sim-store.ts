@@ -40,6 +40,20 @@ api.on('sim/state', (events) => {
   const latest = events.at(-1);
   if (latest) useSimStore.setState({ status: latest, receivedAtMs: Date.now() });
 });
+api.on('sim/stock', (events) => {
+  const latest = events.at(-1);
+  const status = useSimStore.getState().status;
+  if (!latest || !status?.running) return;
+  const remaining = new Map(latest.items.map((item) => [item.id, item.remaining]));
+  useSimStore.setState({
+    status: {
+      ...status,
+      nowServerMs: latest.nowServerMs,
+      items: status.items.map((item) => ({ ...item, remaining: remaining.get(item.id) ?? item.remaining })),
+    },
+    receivedAtMs: Date.now(),
+  });
+});
 api.onStatus((status) => {
   if (status === 'connected') void useSimStore.getState().refresh();
 });

@@ -84,7 +84,7 @@ describe('report calls and CSV downloads', () => {
     expect(saved.ok ? null : saved.error.code).toBe('EXPORT_FAILED'); // no save dialog outside the desktop app
   });
 
-  it('suggests the next lead from observed open instants', async () => {
+  it('suggests the next lead from observed open instants seen closed just before, never from a run that saw 401s first', async () => {
     const { app } = await start();
     const history0 = await call(app, 'reports/open-history', { targetId: 'simulator' });
     expect(history0).toEqual({ campaigns: [], suggestedLeadMs: null });
@@ -93,10 +93,33 @@ describe('report calls and CSV downloads', () => {
          observed_open_at_server_ms, created_at_ms, updated_at_ms)
        VALUES (?, 'simulator', ?, 'X', ?, 'UTC', '{}', 'completed', ?, 0, 0)`,
     );
-    [12, 30, 18].forEach((late, n) => insert.run(`c${n}`, `c${n}`, 1_000_000 * (n + 1), 1_000_000 * (n + 1) + late));
+    const attempt = app.store.db.prepare(
+      `INSERT INTO attempts (campaign_id, account_id, item_id, endpoint, idempotency_key, sent_local_ms, sent_server_ms,
+         server_received_ms, latency_ms, outcome)
+       VALUES (?, 1, 'X', 'http://127.0.0.1:1', ?, ?, ?, ?, 4, ?)`,
+    );
+    const account = app.store.db.prepare('SELECT id FROM accounts LIMIT 1').get() as { id: number } | undefined;
+    expect(account?.id).toBe(1);
+    [12, 30, 18].forEach((late, n) => {
+      const open = 1_000_000 * (n + 1);
+      insert.run(`c${n}`, `c${n}`, open, open + late);
+      // A "not open" answer a few ms before the sale was seen open: the observation is bracketed.
+      attempt.run(`c${n}`, `k${n}a`, open + late - 10, open + late - 10, open + late - 8, 'notOpen');
+      attempt.run(`c${n}`, `k${n}b`, open + late - 2, open + late - 2, open + late, 'success');
+    });
+    // The second rehearsal with dead sessions: every first shot answered 401, the first success 545 ms late.
+    const open = 9_000_000;
+    insert.run('c401', 'after 401s', open, open + 545);
+    attempt.run('c401', 'k401a', open - 1, open - 1, open + 1, 'unauthorized');
+    attempt.run('c401', 'k401b', open + 543, open + 543, open + 545, 'success');
     const history = await call(app, 'reports/open-history', { targetId: 'simulator' });
-    expect(history.campaigns.map((c) => c.deltaMs)).toEqual([18, 30, 12]);
-    expect(history.suggestedLeadMs).toBe(-18); // it opens ~18 ms late: send 18 ms later
+    expect(history.campaigns.map((c) => [c.deltaMs, c.usable])).toEqual([
+      [545, false],
+      [18, true],
+      [30, true],
+      [12, true],
+    ]);
+    expect(history.suggestedLeadMs).toBe(-18); // it opens ~18 ms late: send 18 ms later; the 401 run says nothing
   });
 
   it('downloads CSV behind the token, with the filter, and refuses bad parameters by name', async () => {

@@ -68,7 +68,7 @@ export function CampaignDetail({ id, onEdit }: { id: string; onEdit: () => void 
       </Space>
       <Card size="small">
         <Space direction="vertical" style={{ width: '100%' }}>
-          <Countdown openAtServerMs={campaign.openAtServerMs} timeZone={campaign.timeZone} />
+          <Countdown openAtServerMs={campaign.openAtServerMs} timeZone={campaign.timeZone} state={campaign.state} />
           <Space>
             <Tooltip title="Alt+A">
               <Button

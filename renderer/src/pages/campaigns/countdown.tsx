@@ -1,27 +1,28 @@
-// The large countdown to the open instant in *server* time, with the clock's offset ± bound beside it.
-import { useEffect, useState } from 'react';
+// The large countdown to the open instant in *server* time, with the clock's offset ± bound beside it; once the
+// campaign has ended it stops and says how it ended instead of counting on.
 import { Space, Statistic, Typography } from 'antd';
+import type { CampaignViewWire } from '../../../../electron/ipc/contract';
 import { useClockStore } from '../../stores/clock-store';
 import { useT } from '../../i18n';
-import { formatCountdown, formatZoned } from '../../components/zoned-time';
+import { formatCountdown } from '../../components/zoned-time';
+import { Instant } from '../../components/instant';
+import { useNow } from '../../components/use-now';
 
-export function Countdown({ openAtServerMs, timeZone }: { openAtServerMs: number; timeZone: string }) {
+const RUNNING = new Set(['draft', 'armed', 'firing']);
+
+export function Countdown({
+  openAtServerMs,
+  timeZone,
+  state,
+}: {
+  openAtServerMs: number;
+  timeZone: string;
+  state: CampaignViewWire['state'];
+}) {
   const t = useT();
-  const current = useClockStore((state) => state.status?.current ?? null);
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    let frame = 0;
-    let last = 0;
-    const tick = (at: number): void => {
-      frame = requestAnimationFrame(tick);
-      if (at - last >= 50) {
-        last = at;
-        setNow(Date.now());
-      }
-    };
-    frame = requestAnimationFrame(tick);
-    return () => cancelAnimationFrame(frame);
-  }, []);
+  const current = useClockStore((s) => s.status?.current ?? null);
+  const running = RUNNING.has(state);
+  const now = useNow(running ? 50 : 60_000);
   const offset = current?.offsetMs ?? 0;
   const serverNow = now + offset;
   return (
@@ -29,10 +30,11 @@ export function Countdown({ openAtServerMs, timeZone }: { openAtServerMs: number
       <div data-testid="countdown">
         <Typography.Text type="secondary">{t('campaign.countdown')}</Typography.Text>
         <div style={{ fontSize: 40, fontVariantNumeric: 'tabular-nums', fontWeight: 600, lineHeight: 1.2 }}>
-          {formatCountdown(openAtServerMs - serverNow)}
+          {running ? formatCountdown(openAtServerMs - serverNow) : t(`campaign.ended.${state as 'completed'}`)}
         </div>
         <Typography.Text type="secondary">
-          {t('campaign.serverNow', { time: formatZoned(serverNow, timeZone), zone: timeZone })}
+          {running ? t('campaign.serverNowLabel') : t('campaign.openedAtLabel')}{' '}
+          <Instant ms={running ? serverNow : openAtServerMs} zone={timeZone} />
         </Typography.Text>
       </div>
       <Statistic

@@ -1,5 +1,9 @@
-// Dashboard: the built-in simulator, and what this installation is (app/info). Campaigns join it with the engine.
-import { Alert, Descriptions, Space, Tag, Typography } from 'antd';
+// The Dashboard is the operations board: every upcoming and running campaign with its countdown, readiness and live
+// results (./campaign-board-card.tsx), the last one that ended, the built-in simulator with its stock as it sells,
+// and, folded away, what this installation is.
+import { useMemo } from 'react';
+import { Alert, Collapse, Descriptions, Empty, Space, Tag, Typography } from 'antd';
+import { CampaignBoardCard } from './campaign-board-card';
 import { useAppInfoStore } from '../../stores/app-info-store';
 import { useT } from '../../i18n';
 import { SimulatorCard } from './simulator-card';
@@ -15,6 +19,20 @@ export function DashboardPage() {
   const loading = useCampaignsStore((state) => state.loading);
   const selected = useCampaignsStore((state) => state.selectedId);
   const go = useNavigationStore((state) => state.go);
+  const upcoming = useMemo(
+    () =>
+      campaigns
+        .filter((c) => c.state === 'draft' || c.state === 'armed' || c.state === 'firing')
+        .sort((a, b) => a.openAtServerMs - b.openAtServerMs),
+    [campaigns],
+  );
+  const lastEnded = useMemo(
+    () =>
+      campaigns
+        .filter((c) => c.state !== 'draft' && c.state !== 'armed' && c.state !== 'firing')
+        .sort((a, b) => b.openAtServerMs - a.openAtServerMs)[0] ?? null,
+    [campaigns],
+  );
   return (
     <>
       <Typography.Title level={3}>{t('nav.dashboard')}</Typography.Title>
@@ -35,11 +53,40 @@ export function DashboardPage() {
           }
         />
       )}
+      <Typography.Title level={5}>{t('board.upcoming')}</Typography.Title>
+      <Space direction="vertical" size={12} style={{ width: '100%', marginBottom: 24 }} data-testid="board">
+        {upcoming.map((campaign) => (
+          <CampaignBoardCard key={campaign.id} campaign={campaign} />
+        ))}
+        {upcoming.length === 0 && <Empty data-testid="board-empty" description={t('board.none')} />}
+        {lastEnded && (
+          <>
+            <Typography.Text type="secondary">{t('board.lastEnded')}</Typography.Text>
+            <CampaignBoardCard campaign={lastEnded} />
+          </>
+        )}
+      </Space>
       <SimulatorCard />
       <div style={{ height: 24 }} />
       {error && <Alert type="error" showIcon title={t('dashboard.loadFailed', { message: error })} />}
       {info && (
-        <Descriptions title={t('dashboard.about')} bordered column={1} size="small" data-testid="app-info">
+        <Collapse
+          size="small"
+          items={[
+            { key: 'about', label: t('dashboard.about'), forceRender: true, children: <InstallationFacts info={info} /> },
+          ]}
+        />
+      )}
+    </>
+  );
+}
+
+function InstallationFacts({ info }: { info: NonNullable<ReturnType<typeof useAppInfoStore.getState>['info']> }) {
+  const t = useT();
+  return (
+    <>
+      {info && (
+        <Descriptions bordered column={1} size="small" data-testid="app-info">
           <Descriptions.Item label={t('dashboard.version')}>
             <span data-testid="app-version">{info.version}</span>
           </Descriptions.Item>

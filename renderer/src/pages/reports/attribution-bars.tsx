@@ -1,60 +1,103 @@
-// One attribution table as bars: each bucket's success rate, with its successes and attempts; a click drills into
-// the attempts behind it.
-import { Empty, Typography, theme } from 'antd';
+// One attribution as a chart and a table: each bucket's success rate as a bar (ECharts: every bucket shown, tooltips,
+// PNG export), and below it the buckets with their successes and attempts, each a button that drills into the
+// attempts behind it (a click on a bar does the same).
+import { useMemo } from 'react';
+import { Button, Empty, Space, Table, Typography } from 'antd';
 import type { AttributionRowWire } from '../../../../electron/ipc/contract';
+import { EChart, chartToolbox, type ChartOption } from '../../components/charts/echart';
 import { useT } from '../../i18n';
+
+const SHOWN = 200;
 
 export function AttributionBars({
   rows,
   onDrill,
   testId,
+  title,
 }: {
   rows: AttributionRowWire[];
   onDrill: (row: AttributionRowWire) => void;
   testId: string;
+  title: string;
 }) {
   const t = useT();
-  const { token } = theme.useToken();
+  const top = useMemo(() => rows.slice(0, SHOWN), [rows]);
+  const option = useMemo(
+    (): ChartOption => ({
+      grid: { left: 8, right: 90, top: 30, bottom: 8, containLabel: true },
+      toolbox: chartToolbox(`tminus-attribution`, { save: t('chart.savePng'), reset: t('chart.resetZoom') }, false),
+      tooltip: {
+        trigger: 'item',
+        formatter: (params: { dataIndex: number }) => {
+          const row = top[params.dataIndex]!;
+          return `<b>${row.bucket}</b><br/>${t('reports.rateTooltip', {
+            rate: (row.successRate * 100).toFixed(1),
+            successes: row.successes,
+            attempts: row.attempts,
+          })}`;
+        },
+      },
+      xAxis: { type: 'value', max: 100, axisLabel: { formatter: '{value}%' } },
+      yAxis: { type: 'category', inverse: true, data: top.map((row) => row.bucket), axisLabel: { width: 160 } },
+      series: [
+        {
+          type: 'bar',
+          barMaxWidth: 16,
+          itemStyle: { color: '#2e9d4d' },
+          label: {
+            show: true,
+            position: 'right',
+            formatter: (params: { dataIndex: number }) => {
+              const row = top[params.dataIndex]!;
+              return `${(row.successRate * 100).toFixed(1)}% · ${row.successes}/${row.attempts}`;
+            },
+          },
+          data: top.map((row) => Number((row.successRate * 100).toFixed(2))),
+        },
+      ],
+    }),
+    [top, t],
+  );
   if (rows.length === 0) return <Empty description={t('reports.noAttempts')} />;
-  const top = rows.slice(0, 200);
   return (
-    <div data-testid={testId} style={{ maxHeight: 420, overflowY: 'auto' }}>
-      {top.map((row) => (
-        <div
-          key={String(row.key)}
-          role="button"
-          tabIndex={0}
-          data-testid="attribution-bar"
-          onClick={() => onDrill(row)}
-          onKeyDown={(event) => event.key === 'Enter' && onDrill(row)}
-          style={{
-            display: 'grid',
-            gridTemplateColumns: '170px 1fr 130px',
-            gap: 8,
-            alignItems: 'center',
-            padding: '3px 0',
-            cursor: 'pointer',
-          }}
-        >
-          <Typography.Text ellipsis style={{ fontSize: 12 }} title={row.bucket}>
-            {row.bucket}
-          </Typography.Text>
-          <div style={{ background: token.colorFillSecondary, height: 14, borderRadius: 3, overflow: 'hidden' }}>
-            <div
-              style={{
-                width: `${(row.successRate * 100).toFixed(1)}%`,
-                background: token.colorSuccess,
-                height: '100%',
-              }}
-            />
-          </div>
-          <Typography.Text style={{ fontSize: 12, fontVariantNumeric: 'tabular-nums' }}>
-            {(row.successRate * 100).toFixed(1)}% · {row.successes}/{row.attempts}
-          </Typography.Text>
-        </div>
-      ))}
+    <div data-testid={testId}>
+      <EChart
+        option={option}
+        height={Math.max(140, top.length * 24 + 50)}
+        testId={`${testId}-chart`}
+        label={title}
+        onClick={({ dataIndex }) => top[dataIndex] && onDrill(top[dataIndex])}
+      />
+      <Table
+        size="small"
+        rowKey={(row) => String(row.key)}
+        pagination={false}
+        dataSource={top}
+        columns={[
+          {
+            title: t('reports.bucket'),
+            render: (_, row) => (
+              <Button type="link" size="small" data-testid="attribution-bar" onClick={() => onDrill(row)}>
+                {row.bucket}
+              </Button>
+            ),
+          },
+          {
+            title: t('reports.successRate'),
+            align: 'right',
+            render: (_, row) => `${(row.successRate * 100).toFixed(1)}%`,
+          },
+          {
+            title: t('reports.successesOfAttempts'),
+            align: 'right',
+            render: (_, row) => `${row.successes}/${row.attempts}`,
+          },
+        ]}
+      />
       {rows.length > top.length && (
-        <Typography.Text type="secondary">{t('reports.more', { count: rows.length - top.length })}</Typography.Text>
+        <Space style={{ marginTop: 8 }}>
+          <Typography.Text type="secondary">{t('reports.more', { count: rows.length - top.length })}</Typography.Text>
+        </Space>
       )}
     </div>
   );

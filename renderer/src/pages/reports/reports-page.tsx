@@ -9,6 +9,7 @@ import { useReportsStore } from '../../stores/reports-store';
 import { useT, type MessageKey } from '../../i18n';
 import { formatZoned } from '../../components/zoned-time';
 import { AttributionBars } from './attribution-bars';
+import { DistributionChart } from './distribution-chart';
 import type { AttributionRowWire } from '../../../../electron/ipc/contract';
 import { AttemptsTable } from './attempts-table';
 import { drillFilter } from './drill-filter';
@@ -119,6 +120,7 @@ export function ReportsPage() {
           <Card size="small" title={campaign?.name ?? ''} data-testid="attribution-card">
             <AttributionBars
               testId="attribution"
+              title={`${campaign?.name ?? ''}: ${t(`dimension.${state.dimension}` as MessageKey)}`}
               rows={localised(state.attribution)}
               onDrill={(row) =>
                 state.setFilter(
@@ -134,6 +136,7 @@ export function ReportsPage() {
             <Card size="small" title={compare.name}>
               <AttributionBars
                 testId="attribution-compare"
+                title={`${compare.name}: ${t(`dimension.${state.dimension}` as MessageKey)}`}
                 rows={localised(state.compareAttribution)}
                 onDrill={() => undefined}
               />
@@ -141,6 +144,26 @@ export function ReportsPage() {
           </Col>
         )}
       </Row>
+      <Card size="small" title={t('reports.distributions')}>
+        <Row gutter={16}>
+          <Col span={12}>
+            <DistributionChart
+              rows={state.distributions.latency}
+              name="latency-histogram"
+              title={t('reports.latencyHistogram')}
+              axisName={t('reports.latencyHistogram')}
+            />
+          </Col>
+          <Col span={12}>
+            <DistributionChart
+              rows={state.distributions.fireOffset}
+              name="offset-histogram"
+              title={t('reports.offsetHistogram')}
+              axisName={t('reports.offsetHistogram')}
+            />
+          </Col>
+        </Row>
+      </Card>
       <Card size="small" title={t('reports.attempts')}>
         <AttemptsTable openAtServerMs={campaign?.openAtServerMs ?? 0} />
       </Card>

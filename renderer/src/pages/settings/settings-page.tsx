@@ -1,8 +1,8 @@
-// Settings: language, theme, sound and desktop notifications for this console; the notifiers campaigns can use.
+// Settings: language, theme, the zone instants are shown in, sound and desktop notifications for this console; the notifiers campaigns can use.
 import { Button, Form, Radio, Switch, Typography } from 'antd';
 import { useState } from 'react';
 import { NotifiersCard } from './notifiers-card';
-import { useSettingsStore, type Language, type ThemeChoice } from '../../stores/settings-store';
+import { useSettingsStore, type Language, type ThemeChoice, type TimeShown } from '../../stores/settings-store';
 import { useT } from '../../i18n';
 
 export function SettingsPage() {
@@ -13,6 +13,8 @@ export function SettingsPage() {
   const setTheme = useSettingsStore((state) => state.setTheme);
   const sound = useSettingsStore((state) => state.sound);
   const setSound = useSettingsStore((state) => state.setSound);
+  const timeShown = useSettingsStore((state) => state.timeShown);
+  const setTimeShown = useSettingsStore((state) => state.setTimeShown);
   const [permission, setPermission] = useState(() => ('Notification' in window ? Notification.permission : 'denied'));
   return (
     <>
@@ -40,6 +42,18 @@ export function SettingsPage() {
               { value: 'light', label: t('settings.theme.light') },
               { value: 'dark', label: t('settings.theme.dark') },
               { value: 'system', label: t('settings.theme.system') },
+            ]}
+          />
+        </Form.Item>
+        <Form.Item label={t('settings.timeShown')} extra={t('settings.timeShownHelp')}>
+          <Radio.Group
+            data-testid="time-shown"
+            value={timeShown}
+            onChange={(event) => setTimeShown(event.target.value as TimeShown)}
+            optionType="button"
+            options={[
+              { value: 'target', label: t('settings.timeShown.target') },
+              { value: 'local', label: t('settings.timeShown.local') },
             ]}
           />
         </Form.Item>
