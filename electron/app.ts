@@ -270,8 +270,8 @@ export function createApp(options: AppOptions): App {
     ...notifierHandlers(notify),
     ...captchaHandlers({ learning, targets, modelDirs: captchaModelDirs, shippedDir: join(resourcesDir(), 'models') }),
     ...reportHandlers(store.db, options.chooseSavePath),
-    'sim/rehearse': async () => {
-      const campaign = await rehearse({ sim, accounts, engine, targetId: SIMULATOR_TARGET_ID });
+    'sim/rehearse': async ({ name }) => {
+      const campaign = await rehearse({ sim, accounts, engine, targetId: SIMULATOR_TARGET_ID, name });
       return campaignView(campaign, engine.intentCounts(campaign.id));
     },
     ...engineCalls,

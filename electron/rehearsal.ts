@@ -15,6 +15,8 @@ export async function rehearse(deps: {
   accounts: AccountsService;
   engine: EngineService;
   targetId: string;
+  /** The campaign's name (the console gives it in its language; `{item}` becomes the item's id). */
+  name?: string;
 }): Promise<CampaignRecord> {
   const scenario = loadScenarioFile(join(resourcesDir(), 'scenarios', 'rehearsal.yaml'));
   if (deps.sim.current()) await deps.sim.stop();
@@ -30,7 +32,7 @@ export async function rehearse(deps: {
     );
   const item = scenario.items[0]!;
   const campaign = deps.engine.create({
-    name: `Rehearsal — ${item.id}`,
+    name: (deps.name ?? 'Rehearsal — {item}').replaceAll('{item}', item.id),
     target: deps.targetId,
     item: item.id,
     opensAt: 'item',

@@ -1,4 +1,5 @@
 // The `accounts/*` calls. Views only: no secret is ever in an output (the contract's schemas strip anything else).
+import { parseProfile } from '../targets';
 import type { Handlers, HandlersFor } from '../ipc/router';
 import type { AccountsService } from './accounts-service';
 import { browserSignIn } from './browser-sign-in';
@@ -20,7 +21,10 @@ export function accountHandlers({
   browserLoginFor,
 }: AccountHandlerDeps): HandlersFor<'accounts'> & Pick<Handlers, 'targets/list'> {
   return {
-    'targets/list': () => targets.list().map(({ id, name, builtin }) => ({ id, name, builtin })),
+    'targets/list': () =>
+      targets
+        .list()
+        .map(({ id, name, builtin, profileText }) => ({ id, name, builtin, timeZone: zoneOf(profileText) })),
     'accounts/list': ({ targetId }) => accounts.list(targetId),
     'accounts/import': ({ targetId, fileBase64, encoding, dryRun }) =>
       accounts.importCsv(targetId, Buffer.from(fileBase64, 'base64'), { dryRun, encoding }),
@@ -54,4 +58,13 @@ export function accountHandlers({
       return accounts.get(id);
     },
   };
+}
+
+/** The zone a stored profile names (UTC where it cannot be read: the Targets page reports why). */
+function zoneOf(profileText: string): string {
+  try {
+    return parseProfile(profileText, 'target').timeZone;
+  } catch {
+    return 'UTC';
+  }
 }

@@ -32,7 +32,11 @@ export function readinessOf(input: ReadinessInput): ReadinessWire {
     if (run.done) done += 1;
   }
   const endpoints = input.pool
-    ? input.pool.endpoints.map((endpoint) => ({ url: endpoint.url, breaker: endpoint.breaker.state, sent: endpoint.sent }))
+    ? input.pool.endpoints.map((endpoint) => ({
+        url: endpoint.url,
+        breaker: endpoint.breaker.state,
+        sent: endpoint.sent,
+      }))
     : input.endpointUrls.map((url) => ({ url, breaker: null, sent: 0 }));
   return {
     campaignId: input.campaignId,

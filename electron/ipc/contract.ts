@@ -72,7 +72,7 @@ export const calls = {
   'clock/status': call(z.object({ sinceMs: z.number().optional() }).strict(), ClockStatusSchema),
   'targets/list': call(
     z.object({}).strict(),
-    z.array(z.object({ id: z.string(), name: z.string(), builtin: z.boolean() })),
+    z.array(z.object({ id: z.string(), name: z.string(), builtin: z.boolean(), timeZone: z.string() })),
   ),
   'accounts/list': call(z.object({ targetId: TargetIdSchema }).strict(), z.array(AccountViewSchema)),
   'accounts/import': call(
@@ -222,7 +222,8 @@ export const calls = {
       .strict(),
     z.object({ path: z.string().nullable(), rows: z.number().int() }),
   ),
-  'sim/rehearse': call(z.object({}).strict(), CampaignViewSchema),
+  /** `name`: the rehearsal campaign's name in the console's language, `{item}` for the item's id. */
+  'sim/rehearse': call(z.object({ name: z.string().min(1).max(200).optional() }).strict(), CampaignViewSchema),
   'captcha/answer': call(
     z.object({ requestId: z.string().min(1), answer: z.string().min(1).max(64) }).strict(),
     z.object({ accepted: z.boolean() }),

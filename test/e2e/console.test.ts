@@ -54,7 +54,7 @@ describe('console in Chromium', () => {
     await page.getByTestId('nav-targets').click();
     await page.getByTestId('profile-text').fill('id: simulator\nendpoints:\n  - http://127.0.0.1:8080\n  bad: [\n');
     await page.getByRole('button', { name: 'Validate' }).click();
-    await expect.poll(() => page.getByText(/problem\(s\) found/).count()).toBe(1);
+    await expect.poll(() => page.getByText(/\d+ problems? found/).count()).toBe(1);
     expect(await page.locator('.ant-alert-error').textContent()).toMatch(/line \d+, column \d+/);
     await page.screenshot({ path: `${ARTEFACTS}/targets.png`, fullPage: true });
   });
@@ -89,7 +89,7 @@ describe('console in Chromium', () => {
       mimeType: 'text/csv',
       buffer: Buffer.from('username,password,priority\nuser0001,pass-0001,high\n'),
     });
-    await expect.poll(() => page.getByTestId('import-preview').textContent()).toMatch(/1 bad rows/);
+    await expect.poll(() => page.getByTestId('import-preview').textContent()).toMatch(/1 bad row: /);
     expect(await page.getByTestId('import-problems').textContent()).toContain("'high' is not a whole number");
     await page.screenshot({ path: `${ARTEFACTS}/accounts-import-errors.png`, fullPage: true });
     await page.getByRole('button', { name: 'Cancel' }).click();

@@ -65,7 +65,7 @@ describe('the record in the console', () => {
     await page.getByTestId('campaigns-table').getByText('Answers lost').click();
     await expect
       .poll(() => page.getByTestId('campaign-unknown').textContent(), { timeout: 10_000 })
-      .toMatch(/3 result\(s\) unknown/);
+      .toMatch(/3 results unknown/);
     await page.getByTestId('campaign-reconcile').click();
     await expect
       .poll(() => page.getByTestId('campaign-reconciled').textContent(), { timeout: 20_000 })

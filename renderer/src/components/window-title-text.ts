@@ -9,9 +9,7 @@ export function windowTitle(campaigns: CampaignViewWire[], serverNowMs: number, 
   const app = translate(language, 'app.title');
   const firing = campaigns.find((c) => c.state === 'firing');
   if (firing) return `${translate(language, 'campaign.state.firing')} · ${firing.name} · ${app}`;
-  const next = campaigns
-    .filter((c) => c.state === 'armed')
-    .sort((a, b) => a.openAtServerMs - b.openAtServerMs)[0];
+  const next = campaigns.filter((c) => c.state === 'armed').sort((a, b) => a.openAtServerMs - b.openAtServerMs)[0];
   if (!next) return app;
   // Whole seconds: a title is read at a glance, and browsers redraw it at most about once a second.
   const countdown = formatCountdown(Math.ceil((next.openAtServerMs - serverNowMs) / 1_000) * 1_000).slice(0, -4);

@@ -27,7 +27,8 @@ interface CampaignsState {
   reconcile(id: string): Promise<ReconcileReportWire | null>;
   /** The last reconciliation's report, for the campaign it was about. */
   reconciled: ReconcileReportWire | null;
-  rehearse(): Promise<CampaignViewWire>;
+  /** `name`: the campaign's name in the console's language. */
+  rehearse(name?: string): Promise<CampaignViewWire>;
 }
 
 const models = new Map<string, TimelineModel>();
@@ -142,10 +143,10 @@ export const useCampaignsStore = create<CampaignsState>()((set, get) => {
       await get().refreshAccounts(); // leases released, bookings counted
       return report;
     },
-    async rehearse() {
+    async rehearse(name) {
       let campaign: CampaignViewWire | null = null;
       await act(async () => {
-        campaign = await api.invoke('sim/rehearse', {});
+        campaign = await api.invoke('sim/rehearse', name ? { name } : {});
       });
       loaded.add(campaign!.id); // a new campaign: everything arrives live
       get().select(campaign!.id);

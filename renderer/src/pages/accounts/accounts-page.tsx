@@ -1,5 +1,6 @@
 // Accounts: the pool of one target — import with an error preview, export, edit, disable, cool down, sign in, and
 // the same actions on many rows at once.
+import { targetLabel } from '../../components/target-label';
 import { useEffect, useRef, useState } from 'react';
 import { Alert, App as AntApp, Button, Empty, Popconfirm, Select, Space, Typography } from 'antd';
 import type { AccountViewWire } from '../../../../electron/ipc/contract';
@@ -56,10 +57,11 @@ export function AccountsPage() {
       <Space wrap>
         <Select
           data-testid="accounts-target"
+          aria-label={t('campaigns.target')}
           value={targetId}
           style={{ width: 240 }}
           onChange={setTarget}
-          options={targets.map((target) => ({ value: target.id, label: `${target.name} (${target.id})` }))}
+          options={targets.map((target) => ({ value: target.id, label: targetLabel(target, t) }))}
         />
         <input
           ref={fileInput}

@@ -1,12 +1,13 @@
 // One campaign: state, countdown in server time with the clock's offset ± bound, arm and cancel (Alt+A, Alt+X), the
 // live timeline (per account or per endpoint) and the state of every leased account.
 import { useEffect, useMemo, useState } from 'react';
-import { Alert, Button, Card, Radio, Space, Table, Tag, Tooltip, Typography } from 'antd';
+import type { ButtonProps } from 'antd';
+import { Alert, App, Button, Card, Popconfirm, Radio, Space, Table, Tag, Tooltip, Typography } from 'antd';
 import { useCampaignsStore, timelineModel } from '../../stores/campaigns-store';
 import { useClockStore } from '../../stores/clock-store';
 import { useNavigationStore } from '../../stores/navigation-store';
 import { useReportsStore } from '../../stores/reports-store';
-import { useT } from '../../i18n';
+import { useT, hasMessage } from '../../i18n';
 import { TimelineCanvas } from '../../components/timeline/timeline-canvas';
 import { OUTCOME_COLOURS, OUTCOME_ORDER, type RowMode } from '../../components/timeline/timeline-model';
 import { Countdown } from './countdown';
@@ -15,6 +16,7 @@ import { STATE_COLOURS } from './campaign-list';
 
 export function CampaignDetail({ id, onEdit }: { id: string; onEdit: () => void }) {
   const t = useT();
+  const { modal } = App.useApp();
   const campaign = useCampaignsStore((state) => state.campaigns.find((c) => c.id === id) ?? null);
   const accounts = useCampaignsStore((state) => state.accounts);
   const select = useCampaignsStore((state) => state.select);
@@ -44,12 +46,20 @@ export function CampaignDetail({ id, onEdit }: { id: string; onEdit: () => void 
       }
       if (event.code === 'KeyX' && canCancel) {
         event.preventDefault();
-        void cancel(campaign.id).catch(() => undefined);
+        // Cancelling an armed rush is not undone: it asks first, with the safe choice focused.
+        void modal.confirm({
+          title: t('campaign.cancelConfirm', { name: campaign.name }),
+          okText: t('campaign.cancel'),
+          okButtonProps: { danger: true, 'data-testid': 'cancel-confirm' } as ButtonProps,
+          cancelText: t('common.keep'),
+          autoFocusButton: 'cancel',
+          onOk: () => cancel(campaign.id).catch(() => undefined),
+        });
       }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [campaign, canArm, canCancel, arm, cancel]);
+  }, [campaign, canArm, canCancel, arm, cancel, modal, t]);
 
   if (!campaign) return <Typography.Text type="secondary">{t('campaign.loading')}</Typography.Text>;
   return (
@@ -81,16 +91,20 @@ export function CampaignDetail({ id, onEdit }: { id: string; onEdit: () => void 
                 {t('campaign.arm')}
               </Button>
             </Tooltip>
-            <Tooltip title="Alt+X">
-              <Button
-                danger
-                disabled={!canCancel}
-                data-testid="campaign-cancel"
-                onClick={() => void cancel(campaign.id).catch(() => undefined)}
-              >
-                {t('campaign.cancel')}
-              </Button>
-            </Tooltip>
+            <Popconfirm
+              title={t('campaign.cancelConfirm', { name: campaign.name })}
+              okText={t('campaign.cancel')}
+              cancelText={t('common.keep')}
+              okButtonProps={{ danger: true, 'data-testid': 'cancel-confirm' } as ButtonProps}
+              disabled={!canCancel}
+              onConfirm={() => void cancel(campaign.id).catch(() => undefined)}
+            >
+              <Tooltip title="Alt+X">
+                <Button danger disabled={!canCancel} data-testid="campaign-cancel">
+                  {t('campaign.cancel')}
+                </Button>
+              </Tooltip>
+            </Popconfirm>
             <Button disabled={!canArm} data-testid="campaign-edit" onClick={onEdit}>
               {t('common.edit')}
             </Button>
@@ -214,7 +228,15 @@ export function CampaignDetail({ id, onEdit }: { id: string; onEdit: () => void 
           dataSource={accounts}
           columns={[
             { title: t('accounts.username'), dataIndex: 'username' },
-            { title: t('accounts.status'), dataIndex: 'status', width: 100 },
+            {
+              title: t('accounts.status'),
+              dataIndex: 'status',
+              width: 100,
+              render: (status: string) =>
+                hasMessage(`accounts.status.${status}`)
+                  ? t(`accounts.status.${status}` as 'accounts.status.active')
+                  : status,
+            },
             {
               title: t('campaign.leased'),
               dataIndex: 'leased',

@@ -1,7 +1,9 @@
 // Create a campaign: target, item, open instant in the target's time zone (or the simulator's announced instant),
 // accounts by count/group/tag, strategy and lead (with the lead the target's history suggests), limits (checked
 // against the profile's caps by the main side, whose message names the field), notifiers.
-import { useEffect, useState } from 'react';
+import { targetLabel } from '../../components/target-label';
+import { useEffect, useRef, useState } from 'react';
+import type { InputRef } from 'antd';
 import { Alert, Button, Checkbox, Form, Input, InputNumber, Modal, Radio, Select, Space, Typography } from 'antd';
 import type { CampaignViewWire } from '../../../../electron/ipc/contract';
 import { api, ApiError } from '../../api';
@@ -79,6 +81,7 @@ export function CampaignForm({
 }) {
   const t = useT();
   const [form] = Form.useForm<FormValues>();
+  const firstField = useRef<InputRef>(null);
   const create = useCampaignsStore((state) => state.create);
   const update = useCampaignsStore((state) => state.update);
   const select = useCampaignsStore((state) => state.select);
@@ -155,6 +158,8 @@ export function CampaignForm({
       destroyOnHidden
       onCancel={onClose}
       width={640}
+      // Focus lands on the first field, not on the close button (where Space would close the dialog).
+      afterOpenChange={(opened) => opened && firstField.current?.focus()}
       footer={
         <Space>
           <Button onClick={onClose}>{t('common.cancel')}</Button>
@@ -168,6 +173,13 @@ export function CampaignForm({
         form={form}
         layout="vertical"
         onFinish={(values) => void submit(values)}
+        onKeyDown={(event) => {
+          // Enter in a field submits (not in a list that is open, where Enter picks an option).
+          const target = event.target as HTMLElement;
+          if (event.key !== 'Enter' || target.tagName !== 'INPUT' || target.closest('.ant-select')) return;
+          event.preventDefault();
+          form.submit();
+        }}
         preserve={false}
         initialValues={{
           name: '',
@@ -186,11 +198,11 @@ export function CampaignForm({
         data-testid="campaign-form"
       >
         <Form.Item name="name" label={t('campaigns.name')} rules={[{ required: true, message: t('form.required') }]}>
-          <Input data-testid="campaign-name" />
+          <Input data-testid="campaign-name" ref={firstField} />
         </Form.Item>
         <Space.Compact block>
           <Form.Item name="target" label={t('campaigns.target')} style={{ width: '50%' }}>
-            <Select options={targets.map((target) => ({ value: target.id, label: `${target.name} (${target.id})` }))} />
+            <Select options={targets.map((target) => ({ value: target.id, label: targetLabel(target, t) }))} />
           </Form.Item>
           <Form.Item
             name="item"
@@ -202,7 +214,9 @@ export function CampaignForm({
           </Form.Item>
         </Space.Compact>
         <Form.Item name="useItemInstant" valuePropName="checked">
-          <Checkbox disabled={target !== 'simulator'}>{t('campaignForm.itemInstant')}</Checkbox>
+          <Checkbox disabled={target !== 'simulator'} data-testid="campaign-item-instant">
+            {t('campaignForm.itemInstant')}
+          </Checkbox>
         </Form.Item>
         {!(useItemInstant && target === 'simulator') && (
           <Space.Compact block>

@@ -3,7 +3,7 @@ import { Button, Empty, Space, Table, Tag } from 'antd';
 import type { CampaignViewWire } from '../../../../electron/ipc/contract';
 import { useCampaignsStore } from '../../stores/campaigns-store';
 import { useT } from '../../i18n';
-import { formatZoned } from '../../components/zoned-time';
+import { Instant } from '../../components/instant';
 
 export const STATE_COLOURS: Record<CampaignViewWire['state'], string> = {
   draft: 'default',
@@ -20,7 +20,12 @@ export function RehearseButton({ type = 'primary' }: { type?: 'primary' | 'defau
   const rehearse = useCampaignsStore((state) => state.rehearse);
   const busy = useCampaignsStore((state) => state.busy);
   return (
-    <Button type={type} data-testid="rehearse" loading={busy} onClick={() => void rehearse().catch(() => undefined)}>
+    <Button
+      type={type}
+      data-testid="rehearse"
+      loading={busy}
+      onClick={() => void rehearse(t('campaigns.rehearsalName', { item: '{item}' })).catch(() => undefined)}
+    >
       {t('campaigns.rehearse')}
     </Button>
   );
@@ -55,13 +60,31 @@ export function CampaignList({ onCreate }: { onCreate: () => void }) {
         }}
         onRow={(campaign) => ({ onClick: () => select(campaign.id), style: { cursor: 'pointer' } })}
         columns={[
-          { title: t('campaigns.name'), dataIndex: 'name' },
+          {
+            title: t('campaigns.name'),
+            dataIndex: 'name',
+            // A link, so Tab reaches every campaign and Enter opens it.
+            render: (name: string, campaign) => (
+              <Button
+                type="link"
+                size="small"
+                style={{ padding: 0 }}
+                data-testid="campaign-open"
+                onClick={(event) => {
+                  event.stopPropagation();
+                  select(campaign.id);
+                }}
+              >
+                {name}
+              </Button>
+            ),
+          },
           { title: t('campaigns.target'), dataIndex: 'targetId', width: 120 },
           { title: t('campaigns.item'), dataIndex: 'itemId', width: 120 },
           {
             title: t('campaigns.opensAt'),
             width: 260,
-            render: (_, campaign) => `${formatZoned(campaign.openAtServerMs, campaign.timeZone)} ${campaign.timeZone}`,
+            render: (_, campaign) => <Instant ms={campaign.openAtServerMs} zone={campaign.timeZone} />,
           },
           {
             title: t('campaigns.state'),

@@ -2,7 +2,7 @@
 // local clock, how many were written ahead on the accounts' own connections (docs/engine.md, "Armed connections"),
 // apart from that the budget's spacing of a burst larger than the bucket, and the accounts that sat out and why.
 import { Typography } from 'antd';
-import { useT } from '../../i18n';
+import { useT, hasMessage } from '../../i18n';
 
 interface FireFigures {
   shots: number;
@@ -46,7 +46,10 @@ export function FireSummary({ summary }: { summary: unknown }) {
         ` · ${t('campaign.satOut', {
           count: fire.satOut.total,
           reasons: Object.entries(fire.satOut.byReason)
-            .map(([reason, n]) => `${n} ${reason}`)
+            .map(
+              ([reason, n]) =>
+                `${n} ${hasMessage(`satOut.${reason}`) ? t(`satOut.${reason}` as 'satOut.fields') : reason}`,
+            )
             .join(', '),
         })}`}
     </Typography.Text>

@@ -79,6 +79,7 @@ function TargetRow({ target, models }: { target: CaptchaTargetViewWire; models: 
           <span>{t('captcha.model')}</span>
           <Select
             data-testid={`captcha-model-select-${target.targetId}`}
+            aria-label={t('captcha.model')}
             style={{ minWidth: 220 }}
             value={target.model ?? undefined}
             disabled={busy || running}

@@ -11,7 +11,13 @@ type Sample = ClockStatus['samples'][number];
 
 const PALETTE = ['#3b7dd8', '#e8a33d', '#8c5cd6', '#2e9d4d', '#d9534f', '#17a2b8'];
 const localTime = (ms: number): string =>
-  new Date(ms).toLocaleTimeString('en-GB', { hour12: false, fractionalSecondDigits: 3 } as Intl.DateTimeFormatOptions);
+  new Date(ms).toLocaleTimeString('en-GB', {
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hour12: false,
+    fractionalSecondDigits: 3,
+  });
 
 /** Sources in the order they first appear, the combined estimate apart. */
 export function sourcesOf(samples: Sample[]): string[] {
@@ -64,7 +70,7 @@ export function OffsetChart({ samples, height = 340 }: { samples: Sample[]; heig
         data: combined.map(point),
       });
     return {
-      grid: { left: 70, right: 24, top: 48, bottom: 72 },
+      grid: { left: 80, right: 24, top: 48, bottom: 72 },
       legend: { top: 4, left: 8, type: 'scroll', right: 90 },
       toolbox: chartToolbox('tminus-clock-offset', { save: t('chart.savePng'), reset: t('chart.resetZoom') }, true),
       tooltip: {
@@ -86,6 +92,8 @@ export function OffsetChart({ samples, height = 340 }: { samples: Sample[]; heig
       yAxis: {
         type: 'value',
         name: t('clock.axisOffset'),
+        nameLocation: 'middle',
+        nameGap: 58,
         scale: true,
         axisLabel: { formatter: (ms: number) => `${ms.toFixed(1)} ms` },
       },

@@ -101,7 +101,13 @@ function Readiness({ campaign, readiness }: { campaign: CampaignViewWire; readin
   const phase = readiness?.phase ?? (campaign.state === 'draft' ? null : 'waiting');
   const clockWarn = clock !== null && (clock.ageMs > STALE_CLOCK_MS || clock.boundMs > LOOSE_BOUND_MS);
   return (
-    <Descriptions size="small" bordered column={{ xs: 1, md: 2 }} style={{ marginTop: 12 }} data-testid="board-readiness">
+    <Descriptions
+      size="small"
+      bordered
+      column={{ xs: 1, md: 2 }}
+      style={{ marginTop: 12 }}
+      data-testid="board-readiness"
+    >
       <Descriptions.Item label={t('board.phase')}>
         <span data-testid="board-phase">{phase ? t(`board.phase.${phase}`) : t('board.phase.draft')}</span>
       </Descriptions.Item>
@@ -161,8 +167,12 @@ function Readiness({ campaign, readiness }: { campaign: CampaignViewWire; readin
       </Descriptions.Item>
       <Descriptions.Item label={t('board.results')}>
         <span data-testid="board-results">
-          {readiness && readiness.phase !== 'waiting'
-            ? t('board.liveResults', { booked: readiness.booked, done: readiness.done, leased: readiness.accounts.leased })
+          {readiness && readiness.phase !== 'waiting' && readiness.phase !== 'done'
+            ? t('board.liveResults', {
+                booked: readiness.booked,
+                done: readiness.done,
+                leased: readiness.accounts.leased,
+              })
             : t('board.resultsValue', {
                 booked: campaign.intents.booked,
                 notBooked: campaign.intents.notBooked,

@@ -73,7 +73,12 @@ export function DashboardPage() {
         <Collapse
           size="small"
           items={[
-            { key: 'about', label: t('dashboard.about'), forceRender: true, children: <InstallationFacts info={info} /> },
+            {
+              key: 'about',
+              label: t('dashboard.about'),
+              forceRender: true,
+              children: <InstallationFacts info={info} />,
+            },
           ]}
         />
       )}

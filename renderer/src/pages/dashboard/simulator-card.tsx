@@ -4,6 +4,8 @@ import { Alert, Button, Card, Descriptions, Space, Table, Tag, Typography } from
 import { useSimStore } from '../../stores/sim-store';
 import { useT } from '../../i18n';
 import { useNow } from '../../components/use-now';
+import { Instant } from '../../components/instant';
+import { useTargetListStore } from '../../stores/target-list-store';
 
 export function SimulatorCard() {
   const t = useT();
@@ -15,6 +17,7 @@ export function SimulatorCard() {
   const stop = useSimStore((state) => state.stop);
   const now = useNow(250);
   const running = status?.running === true;
+  const simZone = useTargetListStore((state) => state.targets.find((x) => x.id === 'simulator')?.timeZone ?? 'UTC');
   const serverNowMs = status?.nowServerMs != null ? status.nowServerMs + (now - receivedAtMs) : null;
 
   return (
@@ -73,7 +76,7 @@ export function SimulatorCard() {
               },
               {
                 title: t('sim.opensAt'),
-                render: (_, item) => new Date(item.openAtServerMs).toISOString().replace('T', ' ').replace('Z', ' UTC'),
+                render: (_, item) => <Instant ms={item.openAtServerMs} zone={simZone} precision="second" />,
               },
               {
                 title: t('sim.opensIn'),

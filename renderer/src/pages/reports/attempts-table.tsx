@@ -29,6 +29,7 @@ export function AttemptsTable({ openAtServerMs }: { openAtServerMs: number }) {
           allowClear
           style={{ minWidth: 280 }}
           placeholder={t('reports.filterOutcomes')}
+          aria-label={t('reports.filterOutcomes')}
           value={filter.outcomes ?? []}
           data-testid="attempts-outcome-filter"
           onChange={(outcomes) =>

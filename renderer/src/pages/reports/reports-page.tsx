@@ -8,6 +8,7 @@ import { useCampaignsStore } from '../../stores/campaigns-store';
 import { useReportsStore } from '../../stores/reports-store';
 import { useT, type MessageKey } from '../../i18n';
 import { formatZoned } from '../../components/zoned-time';
+import { Instant } from '../../components/instant';
 import { AttributionBars } from './attribution-bars';
 import { DistributionChart } from './distribution-chart';
 import type { AttributionRowWire } from '../../../../electron/ipc/contract';
@@ -80,12 +81,14 @@ export function ReportsPage() {
           value={state.campaignId}
           options={options}
           onChange={state.setCampaign}
+          aria-label={t('reports.campaign')}
           data-testid="reports-campaign"
         />
         <Select
           style={{ minWidth: 320 }}
           allowClear
           placeholder={t('reports.compareWith')}
+          aria-label={t('reports.compareWith')}
           data-testid="reports-compare"
           value={state.compareId}
           options={options.filter((o) => o.value !== state.campaignId)}
@@ -172,7 +175,9 @@ export function ReportsPage() {
           <Typography.Paragraph data-testid="suggested-lead">
             {state.history?.suggestedLeadMs !== null && state.history?.suggestedLeadMs !== undefined
               ? t('reports.suggestedLead', { lead: state.history.suggestedLeadMs })
-              : t('campaignForm.noHistory')}
+              : (state.history?.campaigns.length ?? 0) > 0
+                ? t('reports.noBracketedRun')
+                : t('campaignForm.noHistory')}
           </Typography.Paragraph>
           <Table
             size="small"
@@ -181,14 +186,23 @@ export function ReportsPage() {
             dataSource={state.history?.campaigns ?? []}
             columns={[
               { title: t('campaigns.name'), dataIndex: 'name' },
-              { title: t('reports.nominal'), render: (_, row) => formatZoned(row.openAtServerMs, campaign.timeZone) },
+              { title: t('reports.nominal'), render: (_, row) => <Instant ms={row.openAtServerMs} zone={campaign.timeZone} /> },
               {
                 title: t('reports.observed'),
-                render: (_, row) => formatZoned(row.observedOpenAtServerMs, campaign.timeZone),
+                render: (_, row) => <Instant ms={row.observedOpenAtServerMs} zone={campaign.timeZone} />,
               },
               {
                 title: t('reports.delta'),
                 render: (_, row) => `${row.deltaMs >= 0 ? '+' : ''}${row.deltaMs.toFixed(1)} ms`,
+              },
+              {
+                title: t('reports.usedForLead'),
+                render: (_, row) =>
+                  row.usable ? (
+                    t('common.yes')
+                  ) : (
+                    <Typography.Text data-testid="history-unused">⚠ {t('reports.notBracketed')}</Typography.Text>
+                  ),
               },
             ]}
           />

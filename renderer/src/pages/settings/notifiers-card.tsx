@@ -15,6 +15,7 @@ import {
   Space,
   Switch,
   Table,
+  Typography,
   Tag,
 } from 'antd';
 import type { CallInput, NotifierViewWire } from '../../../../electron/ipc/contract';
@@ -182,7 +183,7 @@ export function NotifiersCard() {
         pagination={false}
         dataSource={notifiers}
         data-testid="notifiers-table"
-        locale={{ emptyText: t('notifiers.empty') }}
+        locale={{ emptyText: <Typography.Text type="secondary">{t('notifiers.empty')}</Typography.Text> }}
         columns={[
           { title: t('campaigns.name'), dataIndex: 'name' },
           {

@@ -58,7 +58,7 @@ export function SettingsPage() {
           />
         </Form.Item>
         <Form.Item label={t('settings.sound')}>
-          <Switch checked={sound} onChange={setSound} data-testid="sound" />
+          <Switch checked={sound} onChange={setSound} data-testid="sound" aria-label={t('settings.sound')} />
         </Form.Item>
         <Form.Item label={t('settings.desktopNotifications')}>
           {permission === 'granted' ? (
