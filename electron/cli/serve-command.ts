@@ -9,6 +9,7 @@ import { startConsoleServer } from '../ipc/ws-transport';
 import { csvDownloads } from '../reports/download';
 import { dataDirFrom, type GlobalOptions } from './global-options';
 import { openBrowser } from './open-browser';
+import { formatInZone } from '../reports/iso-instant';
 import { parsePort } from './parse';
 import { TminusError } from '../errors';
 
@@ -38,8 +39,12 @@ export function registerServeCommand(program: Command): void {
       // Campaigns a crash left running are marked interrupted and their bookings looked up, not repeated; what the
       // target could not tell yet is asked about again every minute.
       app.engine.keepReconciling(60_000, (report) => console.log(describeReconcile(report)));
-      for (const run of app.scheduler.start())
-        console.log(`schedule ${run.scheduleId}: ${run.state} run at ${new Date(run.runAtMs).toISOString()}`);
+      const missedRuns = app.scheduler.start();
+      const zones = new Map(app.scheduler.list().map((schedule) => [schedule.id, schedule.timeZone]));
+      for (const run of missedRuns) {
+        const zone = zones.get(run.scheduleId) ?? 'UTC';
+        console.log(`schedule ${run.scheduleId}: ${run.state} run at ${formatInZone(run.runAtMs, zone)} ${zone}`);
+      }
       let server: Awaited<ReturnType<typeof startConsoleServer>>;
       try {
         server = await startConsoleServer({

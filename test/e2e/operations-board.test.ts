@@ -144,7 +144,8 @@ describe('operations board, keyboard and pages (Chromium)', () => {
     await expect.poll(() => page.getByTestId('campaign-opens-at').count()).toBe(1);
     expect(await tabTo('campaign-opens-at', 4)).toBe('campaign-opens-at');
     const soon = new Date(Date.now() + 1_500 + 120_000);
-    const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    const zone = await page.getByTestId('campaign-zone').inputValue();
+    expect(zone).toBe('Asia/Shanghai'); // typed in the target's zone
     const local = new Intl.DateTimeFormat('sv-SE', { timeZone: zone, dateStyle: 'short', timeStyle: 'medium' });
     await page.keyboard.type(local.format(soon));
     await page.keyboard.press('Enter'); // Enter submits

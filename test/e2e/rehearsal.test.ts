@@ -72,7 +72,8 @@ describe('rehearsal in the console (Chromium)', () => {
       .click();
     // Far enough ahead to edit the draft before arming it (an instant already past is refused).
     const soon = new Date(Date.now() + 1_500 + 9_000); // the simulator's clock runs 1.5 s fast
-    const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    const zone = await page.getByTestId('campaign-zone').inputValue(); // the target's zone, where it is typed
+    expect(zone).toBe('Asia/Shanghai');
     const local = new Intl.DateTimeFormat('sv-SE', {
       timeZone: zone,
       dateStyle: 'short',

@@ -32,8 +32,6 @@ interface FormValues {
   notify: number[];
 }
 
-const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-
 interface StoredSpec {
   name: string;
   target: string;
@@ -93,6 +91,11 @@ export function CampaignForm({
   const target = Form.useWatch('target', form);
   const useItemInstant = Form.useWatch('useItemInstant', form);
   const strategy = Form.useWatch('strategy', form);
+  // The open instant is typed in the target's zone, like every instant the console shows; another can be typed.
+  const targetZone = targets.find((x) => x.id === target)?.timeZone;
+  useEffect(() => {
+    if (targetZone && !editing) form.setFieldValue('timeZone', targetZone);
+  }, [targetZone, editing, form]);
 
   useEffect(() => {
     if (!open) return;
@@ -186,7 +189,7 @@ export function CampaignForm({
           target: 'simulator',
           item: '',
           useItemInstant: true,
-          timeZone: browserZone,
+          timeZone: targets.find((x) => x.id === 'simulator')?.timeZone ?? 'UTC',
           count: 20,
           strategy: 'single',
           salvo: 3,
@@ -229,7 +232,7 @@ export function CampaignForm({
               <Input placeholder="2026-11-26 08:00:00" data-testid="campaign-opens-at" />
             </Form.Item>
             <Form.Item name="timeZone" label={t('campaignForm.timeZone')} style={{ width: '40%' }}>
-              <Input />
+              <Input data-testid="campaign-zone" />
             </Form.Item>
           </Space.Compact>
         )}

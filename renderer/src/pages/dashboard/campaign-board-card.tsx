@@ -7,7 +7,7 @@ import { useCampaignsStore } from '../../stores/campaigns-store';
 import { useClockStore } from '../../stores/clock-store';
 import { useBoardStore } from '../../stores/board-store';
 import { useNavigationStore } from '../../stores/navigation-store';
-import { useT, hasMessage } from '../../i18n';
+import { useT, hasMessage, type MessageKey } from '../../i18n';
 import { formatCountdown, formatZoned } from '../../components/zoned-time';
 import { localZone } from '../../components/instant';
 import { useNow } from '../../components/use-now';
@@ -98,20 +98,18 @@ function Readiness({ campaign, readiness }: { campaign: CampaignViewWire; readin
   const t = useT();
   const clock = useClockStore((state) => state.status?.current ?? null);
   const reason = (key: string): string => (hasMessage(`satOut.${key}`) ? t(`satOut.${key}` as 'satOut.sign-in') : key);
-  const phase = readiness?.phase ?? (campaign.state === 'draft' ? null : 'waiting');
+  const ended = !['draft', 'armed', 'firing'].includes(campaign.state);
+  const phase = ended ? 'done' : (readiness?.phase ?? (campaign.state === 'draft' ? null : 'waiting'));
   const clockWarn = clock !== null && (clock.ageMs > STALE_CLOCK_MS || clock.boundMs > LOOSE_BOUND_MS);
-  return (
-    <Descriptions
-      size="small"
-      bordered
-      column={{ xs: 1, md: 2 }}
-      style={{ marginTop: 12 }}
-      data-testid="board-readiness"
-    >
-      <Descriptions.Item label={t('board.phase')}>
-        <span data-testid="board-phase">{phase ? t(`board.phase.${phase}`) : t('board.phase.draft')}</span>
-      </Descriptions.Item>
-      <Descriptions.Item label={t('board.clock')}>
+  const item = (key: MessageKey, children: React.ReactNode) => ({ key, label: t(key), children });
+  const items = [
+    item(
+      'board.phase',
+      <span data-testid="board-phase">{phase ? t(`board.phase.${phase}`) : t('board.phase.draft')}</span>,
+    ),
+    !ended &&
+      item(
+        'board.clock',
         <span data-testid="board-clock">
           {clock ? (
             <Typography.Text type={clockWarn ? 'warning' : undefined}>
@@ -124,9 +122,11 @@ function Readiness({ campaign, readiness }: { campaign: CampaignViewWire; readin
           ) : (
             t('campaign.offset.unknown')
           )}
-        </span>
-      </Descriptions.Item>
-      <Descriptions.Item label={t('board.accounts')}>
+        </span>,
+      ),
+    !ended &&
+      item(
+        'board.accounts',
         <span data-testid="board-accounts">
           {readiness && readiness.phase !== 'waiting' && readiness.phase !== 'arming'
             ? [
@@ -146,9 +146,11 @@ function Readiness({ campaign, readiness }: { campaign: CampaignViewWire; readin
                 .filter(Boolean)
                 .join(' · ')
             : t('board.accountsLater')}
-        </span>
-      </Descriptions.Item>
-      <Descriptions.Item label={t('board.endpoints')}>
+        </span>,
+      ),
+    !ended &&
+      item(
+        'board.endpoints',
         <Space size={4} wrap data-testid="board-endpoints">
           {(readiness?.endpoints ?? []).map((endpoint) => (
             <Tag
@@ -160,26 +162,38 @@ function Readiness({ campaign, readiness }: { campaign: CampaignViewWire; readin
             </Tag>
           ))}
           {!readiness && '—'}
-        </Space>
-      </Descriptions.Item>
-      <Descriptions.Item label={t('board.captcha')}>
-        <span data-testid="board-captcha">{readiness ? t(`board.captcha.${readiness.captcha}`) : '—'}</span>
-      </Descriptions.Item>
-      <Descriptions.Item label={t('board.results')}>
-        <span data-testid="board-results">
-          {readiness && readiness.phase !== 'waiting' && readiness.phase !== 'done'
-            ? t('board.liveResults', {
-                booked: readiness.booked,
-                done: readiness.done,
-                leased: readiness.accounts.leased,
-              })
-            : t('board.resultsValue', {
-                booked: campaign.intents.booked,
-                notBooked: campaign.intents.notBooked,
-                unknown: campaign.intents.unknown,
-              })}
-        </span>
-      </Descriptions.Item>
-    </Descriptions>
+        </Space>,
+      ),
+    !ended &&
+      item(
+        'board.captcha',
+        <span data-testid="board-captcha">{readiness ? t(`board.captcha.${readiness.captcha}`) : '—'}</span>,
+      ),
+    item(
+      'board.results',
+      <span data-testid="board-results">
+        {readiness && readiness.phase !== 'waiting' && readiness.phase !== 'done'
+          ? t('board.liveResults', {
+              booked: readiness.booked,
+              done: readiness.done,
+              leased: readiness.accounts.leased,
+            })
+          : t('board.resultsValue', {
+              booked: campaign.intents.booked,
+              notBooked: campaign.intents.notBooked,
+              unknown: campaign.intents.unknown,
+            })}
+      </span>,
+    ),
+  ].filter((entry) => entry !== false);
+  return (
+    <Descriptions
+      size="small"
+      bordered
+      column={{ xs: 1, md: 2 }}
+      style={{ marginTop: 12 }}
+      data-testid="board-readiness"
+      items={items}
+    />
   );
 }
