@@ -185,6 +185,7 @@ export class CampaignRunner {
         );
       this.rttMs = report.sources[0]?.estimate?.medianDelayMs ?? 0;
       this.fastestRttMs = report.sources[0]?.estimate?.delayMs ?? this.rttMs;
+      this.timeSources = [source];
 
       // The ledger first (booked and unsettled accounts sit out), then the leases, then every intent, durable.
       const leased = leaseRuns({
@@ -226,7 +227,6 @@ export class CampaignRunner {
       if (this.runs[0] && this.prepareEarly) this.prepare(this.runs[0]);
       if (profile.captcha && profile.captcha.requiredFor !== 'none') await deps.solver.warm?.();
       this.captchaLoaded = true;
-      this.timeSources = [source];
       deps.clockService.startSync([source], spec.clockSyncEveryMs, deps.campaignId, { gate });
       this.armDone = true;
     } catch (error) {
@@ -293,6 +293,7 @@ export class CampaignRunner {
       pool: this.pool,
       leftOut: this.leftOut,
       captcha: !needsCaptcha ? 'notNeeded' : this.captchaLoaded ? 'ready' : 'loading',
+      clock: this.timeSources.length > 0 ? deps.clockService.current(undefined, this.timeSources) : null,
       signInNeeded: deps.profile.auth !== undefined,
     });
   }

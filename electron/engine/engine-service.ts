@@ -286,6 +286,8 @@ export class EngineService {
     entry.done = armed
       .then(async () => {
         await runner.arm();
+        // The board hears "ready" when it is, not at the next tick (a short lead can fire within that second).
+        this.deps.bus.emit('campaign/readiness', runner.readiness());
         // Keep syncing the clock until shortly before the open instant, then fire with the freshest offset.
         const fireAt = campaign.openAtServerMs - 2_000;
         await new Promise<void>((resolve) => {

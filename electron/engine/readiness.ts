@@ -1,5 +1,5 @@
 // A running campaign's readiness in figures, from the runner's own state: accounts leased, signed in and sat out
-// (and why), the endpoints' breakers, the captcha reader, and how many accounts are done. Pure; the runner calls it.
+// (and why), the endpoints' breakers, the captcha reader, the campaign's clock, and how many accounts are done. Pure; the runner calls it.
 import type { ReadinessWire } from '../ipc/contract';
 import type { AccountRun } from './account-run';
 import type { EndpointPool } from './endpoint-pool';
@@ -14,6 +14,7 @@ export interface ReadinessInput {
   pool: EndpointPool | null;
   leftOut: LeftOut;
   captcha: ReadinessWire['captcha'];
+  clock: ReadinessWire['clock'];
   signInNeeded: boolean;
 }
 
@@ -53,6 +54,7 @@ export function readinessOf(input: ReadinessInput): ReadinessWire {
     },
     endpoints,
     captcha: input.captcha,
+    clock: input.clock,
     booked,
     done,
   };

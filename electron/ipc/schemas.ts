@@ -254,6 +254,8 @@ export const ReadinessSchema = z.object({
     z.object({ url: z.string(), breaker: z.enum(['closed', 'open', 'half-open']).nullable(), sent: z.number().int() }),
   ),
   captcha: z.enum(['notNeeded', 'loading', 'ready']),
+  /** This campaign's clock (its target's time source): offset ± bound now and the estimate's age; null before its probe. */
+  clock: z.object({ offsetMs: z.number(), boundMs: z.number(), ageMs: z.number() }).nullable(),
   /** Accounts whose booking is in; accounts done (booked or not). */
   booked: z.number().int(),
   done: z.number().int(),

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { ReadinessWire } from '../../../electron/ipc/contract';
 import { createEngineFixture, type EngineFixture } from '../../helpers/engine-fixture';
 
 let fixture: EngineFixture | undefined;
@@ -20,7 +21,13 @@ describe('campaigns against the simulator', () => {
       accounts: { count: 5 },
       nodes: { count: 2, latency: { baseMs: 2, jitterMs: 1 } },
     });
+    // The board's readiness carries the campaign's own clock (its target's, skewed 1.5 s) from the probe on.
+    const readiness: ReadinessWire[] = [];
+    fixture.app.bus.on('campaign/readiness', (event) => readiness.push(event));
     const summary = await fixture.run({ item: 'T1', accounts: { count: 5 } });
+    const ready = readiness.filter((event) => event.phase === 'ready');
+    expect(ready.length).toBeGreaterThan(0);
+    for (const event of ready) expect(Math.abs(event.clock!.offsetMs - 1500)).toBeLessThan(5);
     expect(summary).toMatchObject({ state: 'completed', successes: 5, soldOut: false });
     // Every first shot was serialised ahead and written on the account's own connection, proven while arming.
     expect(summary.fire).toMatchObject({ shots: 5, writtenAhead: 5 });

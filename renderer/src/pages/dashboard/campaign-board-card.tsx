@@ -20,8 +20,9 @@ const LOOSE_BOUND_MS = 50;
 export function CampaignBoardCard({ campaign }: { campaign: CampaignViewWire }) {
   const t = useT();
   const now = useNow(100);
-  const clock = useClockStore((state) => state.status?.current ?? null);
   const readiness = useBoardStore((state) => state.readiness[campaign.id] ?? null);
+  const consoleClock = useClockStore((state) => state.status?.current ?? null);
+  const clock = readiness?.clock ?? consoleClock;
   const arm = useCampaignsStore((state) => state.arm);
   const cancel = useCampaignsStore((state) => state.cancel);
   const openCampaign = useNavigationStore((state) => state.openCampaign);
@@ -96,7 +97,9 @@ export function CampaignBoardCard({ campaign }: { campaign: CampaignViewWire }) 
 
 function Readiness({ campaign, readiness }: { campaign: CampaignViewWire; readiness: ReadinessWire | null }) {
   const t = useT();
-  const clock = useClockStore((state) => state.status?.current ?? null);
+  // The campaign's own clock (its target's time source) once it has probed it; the console's latest until then.
+  const consoleClock = useClockStore((state) => state.status?.current ?? null);
+  const clock = readiness?.clock ?? consoleClock;
   const reason = (key: string): string => (hasMessage(`satOut.${key}`) ? t(`satOut.${key}` as 'satOut.sign-in') : key);
   const ended = !['draft', 'armed', 'firing'].includes(campaign.state);
   const phase = ended ? 'done' : (readiness?.phase ?? (campaign.state === 'draft' ? null : 'waiting'));
