@@ -37,7 +37,12 @@ export type ErrorCode =
   | 'EXPORT_FAILED'
   | 'STORAGE_LOW'
   | 'RECORD_UNWRITTEN'
-  | 'PAYLOAD_TOO_LARGE';
+  | 'PAYLOAD_TOO_LARGE'
+  | 'CLUSTER_URL_INVALID'
+  | 'CLUSTER_KEY_MISSING'
+  | 'CLUSTER_KEY_MISMATCH'
+  | 'CLUSTER_UNREACHABLE'
+  | 'CLUSTER_LEASE_LOST';
 
 export class TminusError extends Error {
   readonly code: ErrorCode;

@@ -1,0 +1,10 @@
+// Several machines, one campaign: Tminus nodes coordinated through Redis (docs/cluster.md).
+export { parseClusterUrl, describeClusterUrl, type ClusterUrl } from './cluster-url';
+export { ClusterSealer, loadClusterKey, writeClusterKey, CLUSTER_KEY_FILE } from './cluster-key';
+export { openCluster, type ClusterConnection } from './cluster-connection';
+export { NodeRegistry, MISSED_HEARTBEATS_TO_ISOLATE, type NodeStatus, type ClusterNodeView } from './node-registry';
+export { AccountLeases, type ClusterLease } from './account-leases';
+export { ClusterBucket, type BucketLimit } from './cluster-bucket';
+export { AttemptOutbox, type FlushResult } from './attempt-outbox';
+export { AttemptConsumer, RECORD_GROUP, type StreamRecord } from './attempt-consumer';
+export { SeqWatermarks } from './seq-watermarks';

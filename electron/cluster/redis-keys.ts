@@ -1,0 +1,18 @@
+// Every key Tminus writes in Redis, in one place. A campaign's keys share the hash tag `{c:ID}`, so on a Redis
+// Cluster they live in one slot and its scripts (lease + fence + record) stay atomic.
+export const PREFIX = 'tminus';
+
+export const redisKeys = {
+  keyCheck: `${PREFIX}:key-check`,
+  /** Sorted set: node id → the Redis time (ms) of its latest heartbeat. */
+  nodes: `${PREFIX}:nodes`,
+  node: (nodeId: string) => `${PREFIX}:node:${nodeId}`,
+  /** A target's shared token bucket (everything but the open instant's first shots). */
+  bucket: (targetId: string, scope: string) => `${PREFIX}:bucket:{t:${targetId}}:${scope}`,
+  /** A client-scope pause (429) every node honours: the Redis time (ms) until which nothing is sent. */
+  pause: (targetId: string) => `${PREFIX}:bucket:{t:${targetId}}:paused-until`,
+  lease: (campaignId: string, accountId: string) => `${PREFIX}:{c:${campaignId}}:lease:${accountId}`,
+  fence: (campaignId: string, accountId: string) => `${PREFIX}:{c:${campaignId}}:fence:${accountId}`,
+  attempts: (campaignId: string) => `${PREFIX}:{c:${campaignId}}:attempts`,
+  committed: (campaignId: string) => `${PREFIX}:{c:${campaignId}}:committed`,
+};
