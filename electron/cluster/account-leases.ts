@@ -10,11 +10,15 @@ import { redisKeys } from './redis-keys';
 /** Kept past the campaign so a late write from a node that slept through it is still refused. */
 const FENCE_KEEP_MS = 7 * 24 * 3_600_000;
 
+// The token is the larger of the last one + 1 and Redis's clock in microseconds, so it still grows after a Redis that
+// restarted without its data (the counter gone): a holder from before the restart can never out-rank one after it.
+// (Lua numbers are doubles: microseconds since 1970 stay exact integers until the year 2255.)
 const ACQUIRE = `
-local fence = tonumber(redis.call('GET', KEYS[2]) or '0') + 1
-if redis.call('SET', KEYS[1], ARGV[1] .. '|' .. fence, 'NX', 'PX', ARGV[2]) then
-  redis.call('SET', KEYS[2], fence, 'PX', ARGV[3])
-  return fence
+local now = redis.call('TIME')
+local fence = math.max(tonumber(redis.call('GET', KEYS[2]) or '0') + 1, tonumber(now[1]) * 1000000 + tonumber(now[2]))
+if redis.call('SET', KEYS[1], ARGV[1] .. '|' .. string.format('%d', fence), 'NX', 'PX', ARGV[2]) then
+  redis.call('SET', KEYS[2], string.format('%d', fence), 'PX', ARGV[3])
+  return string.format('%d', fence)
 end
 return false`;
 
@@ -30,7 +34,7 @@ export interface ClusterLease {
   campaignId: string;
   accountId: string;
   nodeId: string;
-  /** The fencing token: strictly greater than every earlier holder's. */
+  /** The fencing token: strictly greater than every earlier holder's (also across a Redis restart). */
   fence: number;
   /** Local instant after which this node must not send anything more for the account. */
   deadlineLocalMs: number;

@@ -4,6 +4,7 @@
 // A coordinator that dies between commit and acknowledgement reads its pending entries again on restart; repeats
 // (a node sending again after a Redis restart) are recognised by (node, seq) and not committed twice.
 import type { Redis } from 'ioredis';
+import type { RecordKind } from './attempt-outbox';
 import { redisKeys } from './redis-keys';
 import { SeqWatermarks } from './seq-watermarks';
 
@@ -12,8 +13,11 @@ export const RECORD_GROUP = 'coordinator';
 export interface StreamRecord {
   nodeId: string;
   seq: number;
+  kind: RecordKind;
   accountId: string;
   fence: number;
+  /** An attempt recorded after another node had taken the account over (./attempt-outbox.ts). */
+  late: boolean;
   body: unknown;
 }
 
@@ -117,8 +121,10 @@ export class AttemptConsumer {
       const record: StreamRecord = {
         nodeId: field('node'),
         seq: Number(field('seq')),
+        kind: field('kind') === 'outcome' ? 'outcome' : 'attempt',
         accountId: field('account'),
         fence: Number(field('fence')),
+        late: field('late') === '1',
         body: JSON.parse(field('body')),
       };
       const id = `${record.nodeId}#${record.seq}`;

@@ -1,17 +1,33 @@
-// A node's side of the campaign's one record: every attempt it makes is appended to the campaign's Redis Stream,
-// fenced by the account's lease token, and kept here until the coordinator has committed it (its watermark for
-// this node says so). What Redis refused to take (away, restarted, the stream lost) is sent again, so a Redis restart
-// loses nothing; the coordinator drops what it has seen twice. A record whose token is no longer the account's (a
-// node took the account over) is refused by Redis and kept aside as refused, never retried.
+// A node's side of the campaign's one record: every attempt it makes and every outcome it settles for an account is
+// appended to the campaign's Redis Stream with the account's lease token (its fence), and kept here until the
+// coordinator has committed it (its watermark for this node says so). What Redis did not take (away, restarted, the
+// stream lost) is sent again, so a Redis restart loses nothing; the coordinator drops what it has seen twice.
+//
+// The fence decides two kinds of write differently. An **attempt** is a fact (a request left this machine) and is
+// always recorded — a node cut off from Redis that fired inside its lease and flushes after another node took the
+// account over still owes the record that request — but it is marked `late` when the account's fence has moved past
+// it. An **outcome** (what the node concluded for the account: booked, sold out, given up) is a claim, and is refused
+// once another node holds a greater fence: the new holder settles the account itself, and a late claim never
+// overwrites its conclusion. A refused outcome is kept aside as refused, never retried.
 import type { Redis } from 'ioredis';
 import { redisKeys } from './redis-keys';
 
+export type RecordKind = 'attempt' | 'outcome';
+
 const APPEND = `
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return false end
-return redis.call('XADD', KEYS[2], '*', 'node', ARGV[2], 'seq', ARGV[3], 'account', ARGV[4], 'fence', ARGV[1], 'body', ARGV[5])`;
+local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+local fence = tonumber(ARGV[1])
+local late = '0'
+if current > fence then
+  if ARGV[6] == 'outcome' then return false end
+  late = '1'
+end
+return redis.call('XADD', KEYS[2], '*', 'node', ARGV[2], 'seq', ARGV[3], 'account', ARGV[4], 'fence', ARGV[1],
+  'kind', ARGV[6], 'late', late, 'body', ARGV[5])`;
 
 export interface OutboxEntry {
   seq: number;
+  kind: RecordKind;
   accountId: string;
   fence: number;
   body: string;
@@ -44,9 +60,9 @@ export class AttemptOutbox {
   ) {}
 
   /** Keeps a record for the account under its lease's fence; returns its sequence number on this node. */
-  push(accountId: string, fence: number, record: unknown): number {
+  push(accountId: string, fence: number, record: unknown, kind: RecordKind = 'attempt'): number {
     const seq = this.nextSeq++;
-    this.entries.set(seq, { seq, accountId, fence, body: JSON.stringify(record), sentAtMs: null });
+    this.entries.set(seq, { seq, kind, accountId, fence, body: JSON.stringify(record), sentAtMs: null });
     return seq;
   }
 
@@ -82,6 +98,7 @@ export class AttemptOutbox {
         String(entry.seq),
         entry.accountId,
         entry.body,
+        entry.kind,
       );
     let replies: Array<[Error | null, unknown]>;
     try {

@@ -42,6 +42,11 @@ export async function openCluster(url: ClusterUrl, sealer: ClusterSealer): Promi
     if (error instanceof TminusError) throw error;
     throw new TminusError('CLUSTER_UNREACHABLE', `${where}: ${reasonOf((lastError ?? error) as Error)}`);
   }
+  // A Redis that restarted without its data has forgotten the key check: the nodes already in put it back when they
+  // reconnect, so a node with another key still cannot join afterwards.
+  redis.on('ready', () => {
+    redis.set(redisKeys.keyCheck, sealer.keyCheck, 'NX').catch(() => undefined);
+  });
   return {
     redis,
     where,

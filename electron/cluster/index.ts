@@ -5,6 +5,6 @@ export { openCluster, type ClusterConnection } from './cluster-connection';
 export { NodeRegistry, MISSED_HEARTBEATS_TO_ISOLATE, type NodeStatus, type ClusterNodeView } from './node-registry';
 export { AccountLeases, type ClusterLease } from './account-leases';
 export { ClusterBucket, type BucketLimit } from './cluster-bucket';
-export { AttemptOutbox, type FlushResult } from './attempt-outbox';
+export { AttemptOutbox, type FlushResult, type RecordKind } from './attempt-outbox';
 export { AttemptConsumer, RECORD_GROUP, type StreamRecord } from './attempt-consumer';
 export { SeqWatermarks } from './seq-watermarks';

@@ -34,6 +34,7 @@ export {
   type NewIntent,
   type LedgerBooking,
 } from './intents-repository';
+export { ClusterRecordsRepository, type ClusterRecordRow } from './cluster-records-repository';
 export { createRecordWriter, type RecordWriter } from './record-writer';
 export { storageFaultCode, writeIfStorageAllows, type StorageFault } from './storage-fault';
 export { requireFreeSpace, freeBytes, DEFAULT_MIN_FREE_BYTES } from './free-space';
