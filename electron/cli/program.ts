@@ -14,6 +14,7 @@ import { registerScheduleCommand } from './schedule-command';
 import { registerDaemonCommand } from './daemon-command';
 import { registerExportCommand } from './export-command';
 import { registerReconcileCommand } from './reconcile-command';
+import { registerClusterCommand } from './cluster-command';
 
 export function buildProgram(): Command {
   const program = new Command('tminus')
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
   registerScheduleCommand(program);
   registerDaemonCommand(program);
   registerExportCommand(program);
+  registerClusterCommand(program);
   registerBenchCommand(program);
   return program;
 }

@@ -18,7 +18,10 @@ export function parseClusterUrl(text: string): ClusterUrl {
   try {
     url = new URL(text);
   } catch {
-    throw new TminusError('CLUSTER_URL_INVALID', `--cluster: "${text}" is not a URL (redis://[USER:PASS@]HOST:PORT)`);
+    throw new TminusError(
+      'CLUSTER_URL_INVALID', // The text is not echoed: it may hold a password.
+      '--cluster: not a URL (redis://[USER:PASS@]HOST:PORT or rediss://…)',
+    );
   }
   if (url.protocol !== 'redis:' && url.protocol !== 'rediss:')
     throw new TminusError(

@@ -28,7 +28,8 @@ describe('cluster URL', () => {
     expect(() => parseClusterUrl('localhost:6379')).toThrow(/scheme must be redis:\/\/ or rediss:\/\//);
     expect(() => parseClusterUrl('http://h:1')).toThrow(/not http:\/\//);
     expect(() => parseClusterUrl('redis://h:1/x')).toThrow(/database "x" is not a number/);
-    expect(() => parseClusterUrl('not a url')).toThrow(/is not a URL/);
+    expect(() => parseClusterUrl('redis//ops:s3cret@host')).toThrow(/^--cluster: not a URL/);
+    expect(() => parseClusterUrl('redis//ops:s3cret@host')).not.toThrow(/s3cret/);
   });
 });
 

@@ -1,0 +1,144 @@
+// `tminus cluster key|nodes` and `tminus node`: the cluster key this machine seals with, the nodes a cluster's Redis
+// knows and their health, and a headless node that joins a cluster and keeps its heartbeat (docs/cluster.md).
+import type { Command } from 'commander';
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import {
+  ClusterSealer,
+  loadClusterKey,
+  NodeRegistry,
+  openCluster,
+  parseClusterUrl,
+  writeClusterKey,
+  type ClusterNodeView,
+  type NodeStatus,
+} from '../cluster';
+import { ensureDataDir } from '../store';
+import { TminusError } from '../errors';
+import { APP_VERSION } from '../platform/app-info';
+import { dataDirFrom, type GlobalOptions } from './global-options';
+import { parsePositiveInt } from './parse';
+import { table } from './table';
+
+const CLUSTER_OPTION = ['--cluster <url>', 'redis[s]://[USER:PASS@]HOST:PORT (default: $TMINUS_CLUSTER)'] as const;
+
+function clusterUrlFrom(flags: { cluster?: string }) {
+  const text = flags.cluster ?? process.env.TMINUS_CLUSTER;
+  if (!text) throw new TminusError('CLUSTER_URL_INVALID', '--cluster: give the Redis URL (or set TMINUS_CLUSTER)');
+  return parseClusterUrl(text);
+}
+
+function describeNode(node: ClusterNodeView): string[] {
+  return [
+    node.name,
+    node.nodeId,
+    node.health,
+    `${(node.lastSeenAgoMs / 1000).toFixed(1)} s ago`,
+    String(node.accountsHeld),
+    node.clock ? `${node.clock.offsetMs.toFixed(1)} ± ${node.clock.boundMs.toFixed(1)} ms` : '—',
+    node.roundTripMs === null ? '—' : `${node.roundTripMs.toFixed(1)} ms`,
+    `${node.successes}/${node.shots}`,
+    node.version,
+  ];
+}
+
+export function registerClusterCommand(program: Command): void {
+  const cluster = program.command('cluster').description('several machines, one campaign: the cluster key and nodes');
+
+  cluster
+    .command('key')
+    .description("print this machine's cluster key (creating one if it has none), or --set one copied from another")
+    .option('--set <key>', 'the cluster key printed on another machine of the cluster (base64)')
+    .action((flags: { set?: string }, command: Command) => {
+      const dataDir = ensureDataDir(dataDirFrom(command.optsWithGlobals<GlobalOptions>()));
+      const { key, created } = writeClusterKey(dataDir, flags.set);
+      if (flags.set !== undefined) console.log(`cluster key set in ${dataDir}`);
+      else {
+        console.log(key);
+        if (created)
+          console.error(
+            `created a cluster key in ${dataDir}; copy it to the other machines with --set (keep it secret)`,
+          );
+      }
+    });
+
+  cluster
+    .command('nodes')
+    .description('the nodes of a cluster: live or isolated (three heartbeats missed), what each holds and measures')
+    .option(...CLUSTER_OPTION)
+    .option('--json', 'print JSON instead of a table')
+    .action(async (flags: { cluster?: string; json?: boolean }, command: Command) => {
+      const url = clusterUrlFrom(flags);
+      const sealer = new ClusterSealer(loadClusterKey(dataDirFrom(command.optsWithGlobals<GlobalOptions>())));
+      const connection = await openCluster(url, sealer);
+      try {
+        const nodes = await new NodeRegistry(connection.redis, 'cli').list();
+        if (flags.json) console.log(JSON.stringify(nodes, null, 2));
+        else if (nodes.length === 0) console.log(`no nodes in ${connection.where}`);
+        else
+          console.log(
+            table(
+              [
+                'name',
+                'node',
+                'health',
+                'last heartbeat',
+                'accounts',
+                'clock',
+                'round trip',
+                'booked/shots',
+                'version',
+              ],
+              nodes.map(describeNode),
+            ),
+          );
+      } finally {
+        await connection.close();
+      }
+    });
+
+  program
+    .command('node')
+    .description(
+      'run a headless cluster node: join, heartbeat, leave on SIGTERM (dealing campaigns to nodes is not built yet)',
+    )
+    .option(...CLUSTER_OPTION)
+    .option('--name <name>', 'how the node is shown (default: this host name)')
+    .option('--heartbeat-ms <ms>', 'heartbeat period (isolated after three missed)', parsePositiveInt, 1_000)
+    .action(async (flags: { cluster?: string; name?: string; heartbeatMs: number }, command: Command) => {
+      const url = clusterUrlFrom(flags);
+      const dataDir = ensureDataDir(dataDirFrom(command.optsWithGlobals<GlobalOptions>()));
+      const sealer = new ClusterSealer(loadClusterKey(dataDir));
+      const stopped = new Promise<string>((resolve) => {
+        process.once('SIGTERM', () => resolve('SIGTERM'));
+        process.once('SIGINT', () => resolve('SIGINT'));
+      });
+      const connection = await openCluster(url, sealer);
+      const name = flags.name ?? hostname();
+      // One id per run: the node's records are numbered from 1 each run, so a restarted node is a new node.
+      const nodeId = `${name}-${randomBytes(4).toString('hex')}`;
+      const registry = new NodeRegistry(connection.redis, nodeId);
+      const startedAtMs = Date.now();
+      const status = (): NodeStatus => ({
+        name,
+        heartbeatMs: flags.heartbeatMs,
+        startedAtMs,
+        version: APP_VERSION,
+        accountsHeld: 0,
+        campaignId: null,
+        clock: null,
+        roundTripMs: null,
+        shots: 0,
+        successes: 0,
+      });
+      await registry.beat(status());
+      registry.start(status);
+      console.log(
+        `joined ${connection.where} as ${name} (node ${nodeId}); heartbeat every ${flags.heartbeatMs} ms; SIGTERM leaves`,
+      );
+      const signal = await stopped;
+      await registry.leave().catch(() => undefined);
+      await connection.close();
+      console.log(`left the cluster (${signal})`);
+    });
+}

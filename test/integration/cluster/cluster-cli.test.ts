@@ -1,0 +1,136 @@
+// `tminus cluster key|nodes` and `tminus node` as an operator runs them: real node processes against a real
+// redis-server, one killed with SIGKILL (shown isolated after three missed heartbeats), one stopped with SIGTERM
+// (gone at once).
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startRedis, type RedisServer } from '../../helpers/redis-server';
+import { makeTempDir } from '../../helpers/temp-dir';
+
+const BIN = 'bin/tminus.js';
+let server: RedisServer;
+const dirs: Array<{ dir: string; remove(): void }> = [];
+const children: ChildProcess[] = [];
+
+beforeEach(async () => {
+  server = await startRedis();
+});
+afterEach(async () => {
+  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+  await server.close();
+  for (const dir of dirs.splice(0)) dir.remove();
+});
+
+function dataDir(): string {
+  const dir = makeTempDir('tminus-cluster-cli-');
+  dirs.push(dir);
+  return dir.dir;
+}
+
+const run = (...args: string[]) =>
+  spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 15_000, env: { ...process.env } });
+
+interface NodeRow {
+  name: string;
+  health: 'live' | 'isolated';
+}
+
+function nodes(dir: string): NodeRow[] {
+  const result = run('cluster', 'nodes', '--cluster', server.url, '--json', '--data-dir', dir);
+  expect(result.stderr).toBe('');
+  return (JSON.parse(result.stdout) as NodeRow[]).map(({ name, health }) => ({ name, health }));
+}
+
+async function startNode(dir: string, name: string): Promise<ChildProcess> {
+  const child = spawn(
+    process.execPath,
+    [BIN, 'node', '--cluster', server.url, '--name', name, '--heartbeat-ms', '200', '--data-dir', dir],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  children.push(child);
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    let err = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += String(chunk);
+      if (out.includes('joined')) resolve();
+    });
+    child.stderr!.on('data', (chunk: Buffer) => (err += String(chunk)));
+    child.once('exit', (code) => reject(new Error(`node ${name} exited ${code}: ${err}`)));
+  });
+  return child;
+}
+
+describe('tminus cluster and tminus node', { timeout: 45_000 }, () => {
+  it('creates a cluster key once, copies it to another machine, and refuses a bad one naming the option', () => {
+    const first = dataDir();
+    const created = run('cluster', 'key', '--data-dir', first);
+    expect(created.status).toBe(0);
+    const key = created.stdout.trim();
+    expect(Buffer.from(key, 'base64')).toHaveLength(32);
+    expect(created.stderr).toMatch(/created a cluster key/);
+    expect(statSync(join(first, 'cluster.key')).mode & 0o777).toBe(0o600);
+    expect(run('cluster', 'key', '--data-dir', first).stdout.trim()).toBe(key); // printed again, not replaced
+
+    const second = dataDir();
+    expect(run('cluster', 'key', '--set', key, '--data-dir', second).status).toBe(0);
+    expect(run('cluster', 'key', '--data-dir', second).stdout.trim()).toBe(key);
+    const bad = run('cluster', 'key', '--set', 'short', '--data-dir', second);
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toMatch(/--set: a cluster key is 32 bytes/);
+    expect(run('cluster', 'key', '--data-dir', second).stdout.trim()).toBe(key); // unchanged
+  });
+
+  it('a node without the key joins nothing; one with another key is refused', () => {
+    const keyless = dataDir();
+    const missing = run('node', '--cluster', server.url, '--data-dir', keyless);
+    expect(missing.status).not.toBe(0);
+    expect(missing.stderr).toMatch(/no cluster key in .*tminus cluster key/);
+
+    const first = dataDir();
+    run('cluster', 'key', '--data-dir', first);
+    expect(nodes(first)).toEqual([]); // joining records the cluster's key check
+    const other = dataDir();
+    run('cluster', 'key', '--data-dir', other);
+    const refused = run('cluster', 'nodes', '--cluster', server.url, '--data-dir', other);
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr).toMatch(/cluster key is not the cluster's/);
+  });
+
+  it('shows real node processes live, one killed -9 isolated after three heartbeats, one stopped gone', async () => {
+    const dirA = dataDir();
+    const key = run('cluster', 'key', '--data-dir', dirA).stdout.trim();
+    const dirB = dataDir();
+    run('cluster', 'key', '--set', key, '--data-dir', dirB);
+    const a = await startNode(dirA, 'alpha');
+    const b = await startNode(dirB, 'beta');
+    expect(nodes(dirA)).toEqual([
+      { name: 'alpha', health: 'live' },
+      { name: 'beta', health: 'live' },
+    ]);
+
+    a.kill('SIGKILL');
+    const stoppedB = new Promise<number | null>((resolve) => b.once('exit', resolve));
+    b.kill('SIGTERM');
+    expect(await stoppedB).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 900)); // > 3 × 200 ms
+    expect(nodes(dirA)).toEqual([{ name: 'alpha', health: 'isolated' }]);
+
+    const table = run('cluster', 'nodes', '--cluster', server.url, '--data-dir', dirA);
+    expect(table.stdout).toMatch(/^name\s+node\s+health/);
+    expect(table.stdout).toMatch(/alpha\s+alpha-[0-9a-f]{8}\s+isolated/);
+  });
+
+  it('names the option when the cluster URL is wrong, without echoing its password', () => {
+    const dir = dataDir();
+    run('cluster', 'key', '--data-dir', dir);
+    const wrongScheme = run('cluster', 'nodes', '--cluster', 'http://ops:s3cret@127.0.0.1:1', '--data-dir', dir);
+    expect(wrongScheme.status).not.toBe(0);
+    expect(wrongScheme.stderr).toMatch(/--cluster: the scheme must be redis:\/\/ or rediss:\/\//);
+    const unreachable = run('cluster', 'nodes', '--cluster', 'redis://ops:s3cret@127.0.0.1:1', '--data-dir', dir);
+    expect(unreachable.status).not.toBe(0);
+    expect(unreachable.stderr).toMatch(/127\.0\.0\.1:1/);
+    expect(unreachable.stderr + wrongScheme.stderr).not.toMatch(/s3cret/);
+  });
+});
