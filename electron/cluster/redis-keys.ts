@@ -1,12 +1,13 @@
 // Every key Tminus writes in Redis, in one place. A campaign's keys share the hash tag `{c:ID}`, so on a Redis
-// Cluster they live in one slot and its scripts (lease + fence + record) stay atomic.
+// Cluster they live in one slot and its scripts (lease + fence + record) stay atomic; a target's bucket keys share
+// `{t:ID}`, and the registry's keys `{nodes}` (its heartbeat script writes the set and the node's hash together).
 export const PREFIX = 'tminus';
 
 export const redisKeys = {
   keyCheck: `${PREFIX}:key-check`,
   /** Sorted set: node id → the Redis time (ms) of its latest heartbeat. */
-  nodes: `${PREFIX}:nodes`,
-  node: (nodeId: string) => `${PREFIX}:node:${nodeId}`,
+  nodes: `${PREFIX}:{nodes}:all`,
+  node: (nodeId: string) => `${PREFIX}:{nodes}:node:${nodeId}`,
   /** A target's shared token bucket (everything but the open instant's first shots). */
   bucket: (targetId: string, scope: string) => `${PREFIX}:bucket:{t:${targetId}}:${scope}`,
   /** A client-scope pause (429) every node honours: the Redis time (ms) until which nothing is sent. */
