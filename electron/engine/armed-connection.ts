@@ -22,8 +22,17 @@ export interface TlsTrust {
 interface InFlight {
   parser: Http1ResponseParser;
   sentLocalMs: number;
+  timeoutMs: number;
   timer: NodeJS.Timeout | null;
   resolve: (exchange: Exchange) => void;
+}
+
+// Connection and request, in pairs: the requests written since the last microtask, whose timeouts start there.
+const timeoutsToStart: Array<ArmedConnection | InFlight> = [];
+
+function startTimeouts(): void {
+  const pairs = timeoutsToStart.splice(0);
+  for (let n = 0; n < pairs.length; n += 2) (pairs[n] as ArmedConnection).startTimeout(pairs[n + 1] as InFlight);
 }
 
 export interface LoadedShot {
@@ -125,7 +134,13 @@ export class ArmedConnection {
   load(bytes: Buffer, method: string, path: string, timeoutMs: number): LoadedShot {
     let resolve!: (exchange: Exchange) => void;
     const answer = new Promise<Exchange>((settle) => (resolve = settle));
-    const inFlight: InFlight = { parser: new Http1ResponseParser(method), sentLocalMs: 0, timer: null, resolve };
+    const inFlight: InFlight = {
+      parser: new Http1ResponseParser(method),
+      sentLocalMs: 0,
+      timeoutMs,
+      timer: null,
+      resolve,
+    };
     const fire = (nowMs?: number): boolean => {
       if (!this.ready) return false;
       this.state = 'busy';
@@ -133,13 +148,17 @@ export class ArmedConnection {
       inFlight.sentLocalMs = nowMs ?? this.clock.nowMs();
       this.socket.write(bytes);
       if (armedWriteChannel.hasSubscribers) armedWriteChannel.publish({ path, atMs: performance.now() });
-      // The timeout is started once the releasing loop is done: a timer is not worth a microsecond of a burst.
-      queueMicrotask(() => {
-        if (this.inFlight === inFlight) inFlight.timer = setTimeout(() => this.close(timeoutError()), timeoutMs);
-      });
+      // The timeout is started once the releasing loop is done (one microtask for the whole burst): a timer is not
+      // worth a microsecond of it.
+      if (timeoutsToStart.push(this, inFlight) === 2) queueMicrotask(startTimeouts);
       return true;
     };
     return { fire, answer };
+  }
+
+  /** Starts the timeout of a request written in a releasing loop, if it is still the one in flight. */
+  startTimeout(inFlight: InFlight): void {
+    if (this.inFlight === inFlight) inFlight.timer = setTimeout(() => this.close(timeoutError()), inFlight.timeoutMs);
   }
 
   private onData(data: Buffer): void {

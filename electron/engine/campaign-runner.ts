@@ -227,6 +227,8 @@ export class CampaignRunner {
       if (this.runs[0] && this.prepareEarly) this.prepare(this.runs[0]);
       if (profile.captcha && profile.captcha.requiredFor !== 'none') await deps.solver.warm?.();
       this.captchaLoaded = true;
+      // How late this machine's timers wake now, loaded as it is while armed: the release's coarse timer leads by it.
+      await this.scheduler.measureWake();
       deps.clockService.startSync([source], spec.clockSyncEveryMs, deps.campaignId, { gate });
       this.armDone = true;
     } catch (error) {
@@ -336,6 +338,7 @@ export class CampaignRunner {
     this.deadlineTimer = setTimeout(() => this.stop.abort(), Math.max(0, this.deadlineLocalMs - deps.clock.nowMs()));
     this.deadlineTimer.unref();
     this.setState('firing');
+    this.scheduler.largestRelease = null; // the calibration's burst was arming's; the summary tells the fire's
     const shotsAt = shotInstants(deps.spec.strategy, plannedLocal, this.boundMs);
     const firing = this.runs.filter((run) => !run.done);
     // Requests released together leave and are taken in one after another. A centered burst starts early by its
@@ -720,6 +723,7 @@ export class CampaignRunner {
       storageFault: deps.recorder.fault ?? this.storageFault,
       error,
       warnings: this.warnings,
+      release: this.scheduler.largestRelease,
     });
     const atMs = deps.clock.nowMs();
     deps.recorder.defer(() =>

@@ -1,7 +1,32 @@
 // Releases waiters at local instants with sub-millisecond precision: a coarse timer wakes the loop shortly before
 // the earliest instant, then a short spin on the high-resolution clock releases every waiter that is due, in order,
 // in one pass — so a thousand accounts due at one instant go out back to back.
+//
+// How shortly before is measured, not assumed: on a slow or loaded machine a timer wakes several milliseconds late,
+// and a hand-off planned 3 ms ahead then starts the release late. The scheduler keeps the lateness of its own recent
+// timers (and of a probe run while arming, ./campaign-runner.ts) and leads by the worst of them plus a margin.
 import type { LocalClock } from '../clock';
+
+/** The shortest and longest lead of the coarse timer over the instant (ms): the spin burns a core for that long. */
+export const MIN_WAKE_LEAD_MS = 3;
+export const MAX_WAKE_LEAD_MS = 25;
+/** How many of the latest timer wake-ups the lead is taken from. */
+const WAKE_SAMPLES = 32;
+const WAKE_MARGIN_MS = 1;
+
+/** One release of the loop, as it went (the largest of a campaign is in its summary: fire.release). */
+export interface ReleaseFigures {
+  /** How many waiters it released together. */
+  shots: number;
+  /** How long before the first instant the coarse timer handed over to the spin (negative: it woke too late). */
+  wokeBeforeMs: number;
+  /** The lead it had planned (./wakeLeadMs). */
+  wakeLeadMs: number;
+  /** How late the loop began after the first instant (0 unless the timer woke too late). */
+  startLateMs: number;
+  /** From the loop's start to its last callback's return. */
+  loopMs: number;
+}
 
 interface Waiter {
   atMs: number;
@@ -13,12 +38,37 @@ export class FireScheduler {
   private waiters: Waiter[] = [];
   private timer: NodeJS.Timeout | null = null;
   private timerAtMs = Number.POSITIVE_INFINITY;
+  private timerSetAtMs = 0;
+  /** The largest release so far (most waiters together). */
+  largestRelease: ReleaseFigures | null = null;
+  private readonly wakeLateness: number[] = [];
 
-  constructor(
-    private readonly clock: LocalClock,
-    /** How long before an instant the coarse timer hands over to the spin. */
-    private readonly spinMs = 3,
-  ) {}
+  constructor(private readonly clock: LocalClock) {}
+
+  /** How long before an instant the coarse timer hands over to the spin: its recent worst lateness + a margin. */
+  get wakeLeadMs(): number {
+    let worst = 0;
+    for (const late of this.wakeLateness) if (late > worst) worst = late;
+    return Math.min(MAX_WAKE_LEAD_MS, Math.max(MIN_WAKE_LEAD_MS, worst + WAKE_MARGIN_MS));
+  }
+
+  private noteWake(lateMs: number): void {
+    this.wakeLateness.push(Math.max(0, lateMs));
+    if (this.wakeLateness.length > WAKE_SAMPLES) this.wakeLateness.shift();
+  }
+
+  /**
+   * Measures how late this machine's timers wake now: `samples` timers of `periodMs` each, one after another. Run
+   * while arming, so that the lead of the release is this machine's, at this moment. Resolves with the lead.
+   */
+  async measureWake(samples = 16, periodMs = 5): Promise<number> {
+    for (let n = 0; n < samples; n += 1) {
+      const due = this.clock.nowMs() + periodMs;
+      await new Promise<void>((resolve) => setTimeout(resolve, periodMs));
+      this.noteWake(this.clock.nowMs() - due);
+    }
+    return this.wakeLeadMs;
+  }
 
   /**
    * Resolves at `atMs` on the local clock (at once if it has passed). `onRelease`, when given, runs synchronously in
@@ -43,14 +93,19 @@ export class FireScheduler {
   private arm(): void {
     const next = this.waiters[0];
     if (!next) return;
-    const wakeAt = next.atMs - this.spinMs;
+    const wakeAt = next.atMs - this.wakeLeadMs;
     if (this.timer && wakeAt >= this.timerAtMs) return;
     if (this.timer) clearTimeout(this.timer);
+    const now = this.clock.nowMs();
     this.timerAtMs = wakeAt;
-    this.timer = setTimeout(() => this.release(), Math.max(0, wakeAt - this.clock.nowMs()));
+    this.timerSetAtMs = now;
+    this.timer = setTimeout(() => this.release(), Math.max(0, wakeAt - now));
   }
 
   private release(): void {
+    const wokeAt = this.clock.nowMs();
+    // A timer asked for 0 ms (the instant was already near) says nothing about how late timers wake.
+    if (this.timerAtMs > this.timerSetAtMs) this.noteWake(wokeAt - this.timerAtMs);
     this.timer = null;
     this.timerAtMs = Number.POSITIVE_INFINITY;
     const next = this.waiters[0];
@@ -70,6 +125,15 @@ export class FireScheduler {
         // a release callback's failure is its own; the others still go
       }
     }
+    const endedAt = this.clock.nowMs();
+    if (released.length >= (this.largestRelease?.shots ?? 1))
+      this.largestRelease = {
+        shots: released.length,
+        wokeBeforeMs: next.atMs - wokeAt,
+        wakeLeadMs: this.wakeLeadMs,
+        startLateMs: Math.max(0, now - next.atMs),
+        loopMs: endedAt - now,
+      };
     for (const waiter of released) waiter.resolve();
     this.arm();
   }

@@ -3,6 +3,7 @@
 import type { AttemptsRepository, StorageFault } from '../store';
 import type { CampaignState } from '../ipc/contract';
 import type { AccountRun } from './account-run';
+import type { ReleaseFigures } from './fire-scheduler';
 
 export interface FirstShot {
   /** The instant the plan fired this shot at. */
@@ -41,6 +42,8 @@ export interface RunSummary {
     arrival: { shots: number; p50Ms: number | null; p99Ms: number | null };
     /** Shots the budget released after their planned instant, and how far after (p50/p99/max). */
     spacing: { shots: number; p50Ms: number | null; p99Ms: number | null; maxMs: number | null };
+    /** The largest release of the loop (the burst): how early its timer woke, how late it began, how long it took. */
+    release?: ReleaseFigures | null;
   };
   /** Accounts that took no part, by why (sign-in, breaker, budget, unknown result), with the first few reasons. */
   satOut: {
@@ -83,6 +86,7 @@ export function summarise(input: {
   storageFault: StorageFault | null;
   error: string | null;
   warnings: string[];
+  release: ReleaseFigures | null;
 }): RunSummary {
   const byOutcome = input.attempts.outcomeCounts(input.campaignId);
   const successes = input.attempts.successes(input.campaignId);
@@ -122,6 +126,7 @@ export function summarise(input: {
         p99Ms: quantile(spacing, 0.99),
         maxMs: spacing.at(-1) ?? null,
       },
+      release: input.release,
     },
     satOut: {
       total: satOut.length,

@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
-import { FireScheduler } from '../../../electron/engine/fire-scheduler';
-import { systemLocalClock } from '../../../electron/clock';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { FireScheduler, MAX_WAKE_LEAD_MS, MIN_WAKE_LEAD_MS } from '../../../electron/engine/fire-scheduler';
+import { systemLocalClock, type LocalClock } from '../../../electron/clock';
 
 describe('fire scheduler', () => {
   it('releases waiters due together in one pass: every release callback runs before any wait continues', async () => {
@@ -39,5 +39,60 @@ describe('fire scheduler', () => {
     await wait;
     expect(fired).toBe(0);
     expect(scheduler.pending).toBe(0);
+  });
+});
+
+describe('fire scheduler: waking on time on a slow machine', () => {
+  afterEach(() => vi.useRealTimers());
+
+  /** A clock the test moves, ticking 1 µs per read so that the release's spin ends. */
+  function testClock(): LocalClock & { t: number } {
+    return {
+      t: 1_000,
+      nowMs() {
+        this.t += 0.001;
+        return this.t;
+      },
+    };
+  }
+
+  it('leads the coarse timer by the lateness it measured, within its bounds', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const clock = testClock();
+    const scheduler = new FireScheduler(clock);
+    expect(scheduler.wakeLeadMs).toBe(MIN_WAKE_LEAD_MS);
+    // Every timer wakes 7 ms after it was due: the clock moves 12 ms while the timer is asked for 5.
+    const measuring = scheduler.measureWake(4, 5);
+    for (let n = 0; n < 4; n += 1) {
+      clock.t += 12;
+      await vi.advanceTimersByTimeAsync(5);
+    }
+    expect(await measuring).toBeCloseTo(8, 1);
+
+    // The release's timer is set that much before the instant, so a 7 ms late wake still spins to it.
+    const delays: number[] = [];
+    const setTimeoutSpy = vi.spyOn(globalThis, 'setTimeout');
+    const at = clock.t + 100;
+    let releasedAt = 0;
+    const wait = scheduler.at(at, () => (releasedAt = clock.nowMs()));
+    for (const call of setTimeoutSpy.mock.calls) delays.push(call[1] as number);
+    expect(delays.at(-1)).toBeCloseTo(100 - 8, 1);
+    clock.t = at - 8 + 7; // the timer wakes 7 ms late: still before the instant
+    await vi.advanceTimersByTimeAsync(100);
+    await wait;
+    expect(releasedAt).toBeGreaterThanOrEqual(at);
+    expect(releasedAt - at).toBeLessThan(0.01);
+  });
+
+  it('keeps the lead between 3 ms and 25 ms', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const clock = testClock();
+    const scheduler = new FireScheduler(clock);
+    const measuring = scheduler.measureWake(2, 5);
+    for (let n = 0; n < 2; n += 1) {
+      clock.t += 505; // half a second late: a machine that slept
+      await vi.advanceTimersByTimeAsync(5);
+    }
+    expect(await measuring).toBe(MAX_WAKE_LEAD_MS);
   });
 });
