@@ -181,8 +181,7 @@ export async function runFireBench(options: BenchOptions): Promise<void> {
         metCentered: Math.abs(c.p50Ms) <= 2 && c.p99Ms <= 10,
         // Issue #20: p50 and |p99| each within 1.25× the reference + 1 ms; "left the client" p50 ≤ 0.5 ms.
         withinReference: withinReference(a.p50Ms, floor.p50Ms, 1) && withinReference(a.p99Ms, floor.p99Ms, 1),
-        withinReferenceCentered:
-          withinReference(c.p50Ms, floor.p50Ms, 1) && withinReference(c.p99Ms, floor.p99Ms, 1),
+        withinReferenceCentered: withinReference(c.p50Ms, floor.p50Ms, 1) && withinReference(c.p99Ms, floor.p99Ms, 1),
         leftClientMet: leftP50 <= 0.5,
       },
     });
