@@ -8,3 +8,4 @@ export { ClusterBucket, type BucketLimit } from './cluster-bucket';
 export { AttemptOutbox, type FlushResult, type RecordKind } from './attempt-outbox';
 export { AttemptConsumer, RECORD_GROUP, type StreamRecord } from './attempt-consumer';
 export { SeqWatermarks } from './seq-watermarks';
+export { apportion, dealAccounts, quotas, shareBucket, type BucketShare, type DealNode } from './account-deal';
