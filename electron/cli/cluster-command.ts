@@ -20,7 +20,10 @@ import { dataDirFrom, type GlobalOptions } from './global-options';
 import { parsePositiveInt } from './parse';
 import { table } from './table';
 
-const CLUSTER_OPTION = ['--cluster <url>', 'redis[s]://[USER:PASS@]HOST:PORT (default: $TMINUS_CLUSTER)'] as const;
+const CLUSTER_OPTION = [
+  '--cluster <url>',
+  'redis[s]://[USER:PASS@]HOST:PORT, or redis[s]+sentinel://[USER:PASS@]HOST:PORT,…/MASTER (default: $TMINUS_CLUSTER)',
+] as const;
 
 function clusterUrlFrom(flags: { cluster?: string }) {
   const text = flags.cluster ?? process.env.TMINUS_CLUSTER;

@@ -1,5 +1,5 @@
 // Several machines, one campaign: Tminus nodes coordinated through Redis (docs/cluster.md).
-export { parseClusterUrl, describeClusterUrl, type ClusterUrl } from './cluster-url';
+export { parseClusterUrl, describeClusterUrl, redisOptionsFor, type ClusterUrl } from './cluster-url';
 export { ClusterSealer, loadClusterKey, writeClusterKey, CLUSTER_KEY_FILE } from './cluster-key';
 export { openCluster, type ClusterConnection } from './cluster-connection';
 export { NodeRegistry, MISSED_HEARTBEATS_TO_ISOLATE, type NodeStatus, type ClusterNodeView } from './node-registry';

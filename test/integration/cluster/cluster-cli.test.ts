@@ -127,7 +127,7 @@ describe('tminus cluster and tminus node', { timeout: 45_000 }, () => {
     run('cluster', 'key', '--data-dir', dir);
     const wrongScheme = run('cluster', 'nodes', '--cluster', 'http://ops:s3cret@127.0.0.1:1', '--data-dir', dir);
     expect(wrongScheme.status).not.toBe(0);
-    expect(wrongScheme.stderr).toMatch(/--cluster: the scheme must be redis:\/\/ or rediss:\/\//);
+    expect(wrongScheme.stderr).toMatch(/--cluster: the scheme must be redis:\/\/, rediss:\/\/ \(TLS\) or redis\+sentinel:\/\//);
     const unreachable = run('cluster', 'nodes', '--cluster', 'redis://ops:s3cret@127.0.0.1:1', '--data-dir', dir);
     expect(unreachable.status).not.toBe(0);
     expect(unreachable.stderr).toMatch(/127\.0\.0\.1:1/);

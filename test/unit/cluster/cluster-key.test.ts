@@ -8,6 +8,7 @@ import {
   describeClusterUrl,
   loadClusterKey,
   parseClusterUrl,
+  redisOptionsFor,
   writeClusterKey,
 } from '../../../electron/cluster';
 import { makeTempDir } from '../../helpers/temp-dir';
@@ -18,14 +19,51 @@ afterEach(() => temp?.remove());
 describe('cluster URL', () => {
   it('reads redis:// and rediss:// with an ACL user, password and database, and never prints the password', () => {
     const url = parseClusterUrl('rediss://ops:s%3Acret@redis.example:6380/2');
-    expect(url).toEqual({ tls: true, host: 'redis.example', port: 6380, username: 'ops', password: 's:cret', db: 2 });
+    expect(url).toEqual({
+      tls: true,
+      host: 'redis.example',
+      port: 6380,
+      sentinel: null,
+      username: 'ops',
+      password: 's:cret',
+      db: 2,
+    });
     expect(describeClusterUrl(url)).toBe('rediss://ops:***@redis.example:6380/2');
     expect(parseClusterUrl('redis://127.0.0.1')).toMatchObject({ tls: false, port: 6379, db: 0 });
     expect(describeClusterUrl(parseClusterUrl('redis://:pw@h:1'))).toBe('redis://:***@h:1');
   });
 
+  it('reads a Sentinel URL: the sentinels (26379 unless given), the master they monitor, its user and database', () => {
+    const url = parseClusterUrl('redis+sentinel://ops:p%40ss@10.0.0.1:26380,[::1],sentinel-c/tminus-main/3');
+    expect(url.sentinel).toEqual({
+      sentinels: [
+        { host: '10.0.0.1', port: 26380 },
+        { host: '::1', port: 26379 },
+        { host: 'sentinel-c', port: 26379 },
+      ],
+      masterName: 'tminus-main',
+    });
+    expect(url).toMatchObject({ tls: false, username: 'ops', password: 'p@ss', db: 3 });
+    expect(describeClusterUrl(url)).toBe(
+      'redis+sentinel://ops:***@10.0.0.1:26380,[::1]:26379,sentinel-c:26379/tminus-main/3',
+    );
+    expect(parseClusterUrl('rediss+sentinel://s1/m')).toMatchObject({ tls: true, db: 0, password: undefined });
+    expect(redisOptionsFor(parseClusterUrl('rediss+sentinel://:pw@s1:1/m'))).toMatchObject({
+      sentinels: [{ host: 's1', port: 1 }],
+      name: 'm',
+      password: 'pw',
+      enableTLSForSentinelMode: true,
+    });
+    expect(() => parseClusterUrl('redis+sentinel://s1:99999/m')).toThrow(/sentinel 1 is not HOST\[:PORT\]/);
+    expect(() => parseClusterUrl('redis+sentinel://ops:s3cret@s1')).toThrow(/a Sentinel URL is redis\+sentinel:/);
+    expect(() => parseClusterUrl('redis+sentinel://ops:s3cret@s1')).not.toThrow(/s3cret/);
+    expect(() => parseClusterUrl('redis+sentinel://s1/m/x')).toThrow(/database "x" is not a number/);
+  });
+
   it('names what is wrong with a bad URL', () => {
-    expect(() => parseClusterUrl('localhost:6379')).toThrow(/scheme must be redis:\/\/ or rediss:\/\//);
+    expect(() => parseClusterUrl('localhost:6379')).toThrow(
+      /scheme must be redis:\/\/, rediss:\/\/ \(TLS\) or redis\+sentinel:\/\//,
+    );
     expect(() => parseClusterUrl('http://h:1')).toThrow(/not http:\/\//);
     expect(() => parseClusterUrl('redis://h:1/x')).toThrow(/database "x" is not a number/);
     expect(() => parseClusterUrl('redis//ops:s3cret@host')).toThrow(/^--cluster: not a URL/);
