@@ -37,9 +37,15 @@ export function sourcesFromFlags(flags: ProbeFlags): TimeSourceSpec[] {
   return sources;
 }
 
-/** The time source a target's profile names, against its first endpoint (the built-in simulator must be running). */
-async function targetTimeSource(targetId: string, command: Command): Promise<TimeSourceSpec[]> {
-  const app = await openApp({ dataDir: dataDirFrom(command.optsWithGlobals<GlobalOptions>()) });
+/**
+ * The time source a target's profile names, against its first endpoint (the built-in simulator must be running), and
+ * the target's declared budget the probes are to stay inside.
+ */
+export async function targetTimeSource(
+  targetId: string,
+  dataDir: string,
+): Promise<{ sources: TimeSourceSpec[]; limits: { ratePerSec: number; burst: number } }> {
+  const app = await openApp({ dataDir });
   try {
     let profile;
     try {
@@ -52,7 +58,10 @@ async function targetTimeSource(targetId: string, command: Command): Promise<Tim
         'INVALID_ARGUMENT',
         `--target: ${targetId} is the built-in simulator's; probe it with --http URL/api/time --field serverTimeMs (the URL tminus sim printed)`,
       );
-    return [timeSourceFor(profile, profile.endpoints[0]!)];
+    return {
+      sources: [timeSourceFor(profile, profile.endpoints[0]!)],
+      limits: { ratePerSec: profile.limits.targetRatePerSec, burst: profile.limits.targetBurst },
+    };
   } finally {
     await app.close();
   }
@@ -81,7 +90,7 @@ export function registerClockCommand(program: Command): void {
     .action(async (flags: ProbeFlags & { maxOffsetMs: number; target?: string }, command: Command) => {
       const sources = flags.target
         ? [
-            ...(await targetTimeSource(flags.target, command)),
+            ...(await targetTimeSource(flags.target, dataDirFrom(command.optsWithGlobals<GlobalOptions>()))).sources,
             ...(flags.ntp.length > 0 || flags.http ? sourcesFromFlags(flags) : []),
           ]
         : sourcesFromFlags(flags);

@@ -6,6 +6,7 @@ import { hostname } from 'node:os';
 import {
   ClusterSealer,
   loadClusterKey,
+  NodeProbe,
   NodeRegistry,
   openCluster,
   parseClusterUrl,
@@ -14,6 +15,9 @@ import {
   type NodeStatus,
 } from '../cluster';
 import { ensureDataDir } from '../store';
+import { ClockService, systemLocalClock } from '../clock';
+import { TargetBudget } from '../engine/target-budget';
+import { sourcesFromFlags, targetTimeSource } from './clock-command';
 import { TminusError } from '../errors';
 import { APP_VERSION } from '../platform/app-info';
 import { dataDirFrom, type GlobalOptions } from './global-options';
@@ -43,6 +47,37 @@ function describeNode(node: ClusterNodeView): string[] {
     `${node.successes}/${node.shots}`,
     node.version,
   ];
+}
+
+interface NodeFlags {
+  cluster?: string;
+  name?: string;
+  heartbeatMs: number;
+  target?: string;
+  http?: string;
+  field?: string;
+  probeEveryMs: number;
+  samples: number;
+}
+
+/** The node's measure of its target, from --target (its profile, inside its budget) or --http; null with neither. */
+async function nodeProbeFrom(flags: NodeFlags, dataDir: string): Promise<NodeProbe | null> {
+  if (flags.target && flags.http) throw new TminusError('INVALID_ARGUMENT', 'use --target or --http, not both');
+  if (flags.field !== undefined && !flags.http) throw new TminusError('INVALID_ARGUMENT', '--field needs --http URL');
+  const service = new ClockService({ clock: systemLocalClock });
+  const options = { everyMs: flags.probeEveryMs, samples: flags.samples };
+  if (flags.target) {
+    const { sources, limits } = await targetTimeSource(flags.target, dataDir);
+    const budget = new TargetBudget(limits.ratePerSec, limits.burst, systemLocalClock);
+    return new NodeProbe(service, sources, { ...options, gate: () => budget.take() });
+  }
+  if (flags.http)
+    return new NodeProbe(
+      service,
+      sourcesFromFlags({ ntp: [], http: flags.http, field: flags.field, samples: flags.samples }),
+      options,
+    );
+  return null;
 }
 
 export function registerClusterCommand(program: Command): void {
@@ -103,15 +138,21 @@ export function registerClusterCommand(program: Command): void {
   program
     .command('node')
     .description(
-      'run a headless cluster node: join, heartbeat, leave on SIGTERM (dealing campaigns to nodes is not built yet)',
+      'run a headless cluster node: join, heartbeat (with its target clock and round trip, given --target or --http), leave on SIGTERM (dealing campaigns to nodes is not built yet)',
     )
     .option(...CLUSTER_OPTION)
     .option('--name <name>', 'how the node is shown (default: this host name)')
     .option('--heartbeat-ms <ms>', 'heartbeat period (isolated after three missed)', parsePositiveInt, 1_000)
-    .action(async (flags: { cluster?: string; name?: string; heartbeatMs: number }, command: Command) => {
+    .option('--target <id>', "measure this target's clock and round trip (its profile's time source, in its budget)")
+    .option('--http <url>', 'or measure this HTTP time source (its Date header, or --field)')
+    .option('--field <expr>', 'JMESPath to epoch milliseconds in the JSON body of --http')
+    .option('--probe-every-ms <ms>', 'how often the clock and round trip are measured', parsePositiveInt, 30_000)
+    .option('--samples <n>', 'samples per measure', parsePositiveInt, 4)
+    .action(async (flags: NodeFlags, command: Command) => {
       const url = clusterUrlFrom(flags);
       const dataDir = ensureDataDir(dataDirFrom(command.optsWithGlobals<GlobalOptions>()));
       const sealer = new ClusterSealer(loadClusterKey(dataDir));
+      const probe = await nodeProbeFrom(flags, dataDir);
       const stopped = new Promise<string>((resolve) => {
         process.once('SIGTERM', () => resolve('SIGTERM'));
         process.once('SIGINT', () => resolve('SIGINT'));
@@ -129,17 +170,27 @@ export function registerClusterCommand(program: Command): void {
         version: APP_VERSION,
         accountsHeld: 0,
         campaignId: null,
-        clock: null,
-        roundTripMs: null,
+        clock: probe?.latest.clock ?? null,
+        roundTripMs: probe?.latest.roundTripMs ?? null,
         shots: 0,
         successes: 0,
       });
+      if (probe) {
+        const first = await probe.probeOnce();
+        console.log(
+          first.clock
+            ? `target clock ${first.clock.offsetMs.toFixed(1)} ± ${first.clock.boundMs.toFixed(1)} ms, round trip ${first.roundTripMs?.toFixed(1) ?? '—'} ms`
+            : `target clock not measured: ${first.error}`,
+        );
+      }
       await registry.beat(status());
       registry.start(status);
+      probe?.start();
       console.log(
         `joined ${connection.where} as ${name} (node ${nodeId}); heartbeat every ${flags.heartbeatMs} ms; SIGTERM leaves`,
       );
       const signal = await stopped;
+      await probe?.stop();
       await registry.leave().catch(() => undefined);
       await connection.close();
       console.log(`left the cluster (${signal})`);

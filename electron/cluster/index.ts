@@ -9,3 +9,4 @@ export { AttemptOutbox, type FlushResult, type RecordKind } from './attempt-outb
 export { AttemptConsumer, RECORD_GROUP, type StreamRecord } from './attempt-consumer';
 export { SeqWatermarks } from './seq-watermarks';
 export { apportion, dealAccounts, quotas, shareBucket, type BucketShare, type DealNode } from './account-deal';
+export { NodeProbe, type NodeMeasure } from './node-probe';

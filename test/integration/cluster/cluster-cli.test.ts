@@ -5,6 +5,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { scenarioFromObject, startSimulator } from '../../../electron/sim';
 import { startRedis, type RedisServer } from '../../helpers/redis-server';
 import { makeTempDir } from '../../helpers/temp-dir';
 
@@ -42,10 +43,10 @@ function nodes(dir: string): NodeRow[] {
   return (JSON.parse(result.stdout) as NodeRow[]).map(({ name, health }) => ({ name, health }));
 }
 
-async function startNode(dir: string, name: string): Promise<ChildProcess> {
+async function startNode(dir: string, name: string, extra: string[] = []): Promise<ChildProcess> {
   const child = spawn(
     process.execPath,
-    [BIN, 'node', '--cluster', server.url, '--name', name, '--heartbeat-ms', '200', '--data-dir', dir],
+    [BIN, 'node', '--cluster', server.url, '--name', name, '--heartbeat-ms', '200', '--data-dir', dir, ...extra],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   children.push(child);
@@ -122,12 +123,51 @@ describe('tminus cluster and tminus node', { timeout: 45_000 }, () => {
     expect(table.stdout).toMatch(/alpha\s+alpha-[0-9a-f]{8}\s+isolated/);
   });
 
+  it("reports each node's measure of its target: clock offset ± bound and round trip, in every heartbeat", async () => {
+    const sim = await startSimulator({
+      scenario: scenarioFromObject({
+        clock: { skewMs: 1500 },
+        items: [{ id: 'T', name: 'T', stock: 1, opensAt: 0 }],
+        accounts: { count: 1 },
+        ntp: { enabled: false },
+        nodes: { latency: { baseMs: 10, jitterMs: 2 } },
+      }),
+    });
+    try {
+      const dir = dataDir();
+      run('cluster', 'key', '--data-dir', dir);
+      const probeArgs = ['--http', `${sim.urls[0]}/api/time`, '--field', 'serverTimeMs', '--probe-every-ms', '500'];
+      await startNode(dir, 'near', probeArgs);
+      const result = run('cluster', 'nodes', '--cluster', server.url, '--json', '--data-dir', dir);
+      const [node] = JSON.parse(result.stdout) as Array<{
+        clock: { offsetMs: number; boundMs: number } | null;
+        roundTripMs: number | null;
+      }>;
+      // The simulator's clock is 1,500 ms ahead, 10 ms away each way: the node says so, within its own bound.
+      expect(node!.clock).not.toBeNull();
+      expect(Math.abs(node!.clock!.offsetMs - 1500)).toBeLessThanOrEqual(node!.clock!.boundMs + 5);
+      expect(node!.roundTripMs).toBeGreaterThanOrEqual(15);
+      const table = run('cluster', 'nodes', '--cluster', server.url, '--data-dir', dir);
+      expect(table.stdout).toMatch(
+        /near\s+near-[0-9a-f]{8}\s+live\s+\S+ s ago\s+0\s+1[45]\d\d\.\d ± \d+\.\d ms\s+\d+\.\d ms/,
+      );
+
+      const fieldAlone = run('node', '--cluster', server.url, '--field', 'x', '--data-dir', dir);
+      expect(fieldAlone.status).not.toBe(0);
+      expect(fieldAlone.stderr).toMatch(/--field needs --http URL/);
+    } finally {
+      await sim.close();
+    }
+  });
+
   it('names the option when the cluster URL is wrong, without echoing its password', () => {
     const dir = dataDir();
     run('cluster', 'key', '--data-dir', dir);
     const wrongScheme = run('cluster', 'nodes', '--cluster', 'http://ops:s3cret@127.0.0.1:1', '--data-dir', dir);
     expect(wrongScheme.status).not.toBe(0);
-    expect(wrongScheme.stderr).toMatch(/--cluster: the scheme must be redis:\/\/, rediss:\/\/ \(TLS\) or redis\+sentinel:\/\//);
+    expect(wrongScheme.stderr).toMatch(
+      /--cluster: the scheme must be redis:\/\/, rediss:\/\/ \(TLS\) or redis\+sentinel:\/\//,
+    );
     const unreachable = run('cluster', 'nodes', '--cluster', 'redis://ops:s3cret@127.0.0.1:1', '--data-dir', dir);
     expect(unreachable.status).not.toBe(0);
     expect(unreachable.stderr).toMatch(/127\.0\.0\.1:1/);
