@@ -51,6 +51,7 @@ import { scheduleHandlers } from './schedule/handlers';
 import { NotifyService, watchCampaigns, type DesktopSink } from './notify';
 import { notifierHandlers } from './notify/handlers';
 import { reportHandlers } from './reports/handlers';
+import type { ClusterMembership } from './cluster';
 import { rehearse } from './rehearsal';
 
 export interface AppOptions {
@@ -73,6 +74,8 @@ export interface AppOptions {
   log?: SchedulerLog;
   /** Where unexpected handler errors go (stderr in the CLI, the log in the desktop app). */
   onInternalError?: (call: string, error: unknown) => void;
+  /** The cluster this process joined (`tminus serve --cluster`); the console's Settings shows its nodes. */
+  cluster?: ClusterMembership | null;
   /** Free bytes the data directory's disk must have for a campaign to arm (default 64 MiB). */
   minFreeBytes?: number;
   /** How long closing waits for a faulty disk to take what the record holds in memory (default 60 s). */
@@ -319,6 +322,16 @@ export function createApp(options: AppOptions): App {
       return checked.ok
         ? { ok: true, format: syntax.format, problems: [], caveats: profileCaveats(checked.profile) }
         : { ok: false, format: syntax.format, problems: checked.problems, caveats: [] };
+    },
+    'cluster/status': async () => {
+      const member = options.cluster ?? null;
+      if (!member) return { joined: false, where: null, nodeId: null, name: null, nodes: [], error: null };
+      const base = { joined: true, where: member.connection.where, nodeId: member.nodeId, name: member.name };
+      try {
+        return { ...base, nodes: (await member.view()).nodes, error: null };
+      } catch (error) {
+        return { ...base, nodes: [], error: `${member.connection.where}: ${(error as Error).message}` };
+      }
     },
     'sim/status': () => sim.status(),
     'sim/start': ({ scenario }) => sim.start(scenario),

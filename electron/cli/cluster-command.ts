@@ -1,9 +1,9 @@
 // `tminus cluster key|nodes` and `tminus node`: the cluster key this machine seals with, the nodes a cluster's Redis
 // knows and their health, and a headless node that joins a cluster and keeps its heartbeat (docs/cluster.md).
 import type { Command } from 'commander';
-import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import {
+  ClusterMembership,
   ClusterSealer,
   loadClusterKey,
   NodeProbe,
@@ -12,14 +12,12 @@ import {
   parseClusterUrl,
   writeClusterKey,
   type ClusterNodeView,
-  type NodeStatus,
 } from '../cluster';
 import { ensureDataDir } from '../store';
 import { ClockService, systemLocalClock } from '../clock';
 import { TargetBudget } from '../engine/target-budget';
 import { sourcesFromFlags, targetTimeSource } from './clock-command';
 import { TminusError } from '../errors';
-import { APP_VERSION } from '../platform/app-info';
 import { dataDirFrom, type GlobalOptions } from './global-options';
 import { parsePositiveInt } from './parse';
 import { table } from './table';
@@ -151,29 +149,11 @@ export function registerClusterCommand(program: Command): void {
     .action(async (flags: NodeFlags, command: Command) => {
       const url = clusterUrlFrom(flags);
       const dataDir = ensureDataDir(dataDirFrom(command.optsWithGlobals<GlobalOptions>()));
-      const sealer = new ClusterSealer(loadClusterKey(dataDir));
+      loadClusterKey(dataDir); // no key, no cluster: say so before anything is measured
       const probe = await nodeProbeFrom(flags, dataDir);
       const stopped = new Promise<string>((resolve) => {
         process.once('SIGTERM', () => resolve('SIGTERM'));
         process.once('SIGINT', () => resolve('SIGINT'));
-      });
-      const connection = await openCluster(url, sealer);
-      const name = flags.name ?? hostname();
-      // One id per run: the node's records are numbered from 1 each run, so a restarted node is a new node.
-      const nodeId = `${name}-${randomBytes(4).toString('hex')}`;
-      const registry = new NodeRegistry(connection.redis, nodeId);
-      const startedAtMs = Date.now();
-      const status = (): NodeStatus => ({
-        name,
-        heartbeatMs: flags.heartbeatMs,
-        startedAtMs,
-        version: APP_VERSION,
-        accountsHeld: 0,
-        campaignId: null,
-        clock: probe?.latest.clock ?? null,
-        roundTripMs: probe?.latest.roundTripMs ?? null,
-        shots: 0,
-        successes: 0,
       });
       if (probe) {
         const first = await probe.probeOnce();
@@ -183,16 +163,13 @@ export function registerClusterCommand(program: Command): void {
             : `target clock not measured: ${first.error}`,
         );
       }
-      await registry.beat(status());
-      registry.start(status);
-      probe?.start();
+      const name = flags.name ?? hostname();
+      const member = await ClusterMembership.join({ url, dataDir, name, heartbeatMs: flags.heartbeatMs, probe });
       console.log(
-        `joined ${connection.where} as ${name} (node ${nodeId}); heartbeat every ${flags.heartbeatMs} ms; SIGTERM leaves`,
+        `joined ${member.connection.where} as ${name} (node ${member.nodeId}); heartbeat every ${flags.heartbeatMs} ms; SIGTERM leaves`,
       );
       const signal = await stopped;
-      await probe?.stop();
-      await registry.leave().catch(() => undefined);
-      await connection.close();
+      await member.leave();
       console.log(`left the cluster (${signal})`);
     });
 }

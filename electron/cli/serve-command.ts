@@ -12,6 +12,9 @@ import { openBrowser } from './open-browser';
 import { formatInZone } from '../reports/iso-instant';
 import { parsePort } from './parse';
 import { TminusError } from '../errors';
+import { hostname } from 'node:os';
+import { ClusterMembership, parseClusterUrl } from '../cluster';
+import { ensureDataDir } from '../store';
 
 /** The built renderer sits beside the built CLI: out/main/cli.js → out/renderer. */
 export function builtRendererDir(): string | null {
@@ -25,13 +28,29 @@ export function registerServeCommand(program: Command): void {
     .description('serve the console to a browser on 127.0.0.1 (prints a URL with an access token)')
     .option('--port <port>', 'port to listen on (0 picks a free one)', parsePort, 0)
     .option('--open', 'open the console in the default browser')
-    .action(async (options: { port: number; open?: boolean }, command: Command) => {
+    .option(
+      '--cluster <url>',
+      'join this cluster too (redis[s]://… or redis[s]+sentinel://…; Settings shows its nodes)',
+    )
+    .option('--name <name>', "this console's name in the cluster (default: this host name)")
+    .action(async (options: { port: number; open?: boolean; cluster?: string; name?: string }, command: Command) => {
       surviveStorageFaults((line) => console.error(`tminus: ${line}`));
       const globals = command.optsWithGlobals<GlobalOptions>();
       const staticDir = builtRendererDir();
       if (!staticDir) throw new Error('the console is not built: run `npm run build` first');
+      const dataDir = ensureDataDir(dataDirFrom(globals));
+      const cluster = options.cluster
+        ? await ClusterMembership.join({
+            url: parseClusterUrl(options.cluster),
+            dataDir,
+            name: options.name ?? hostname(),
+            heartbeatMs: 1_000,
+          })
+        : null;
+      if (cluster) console.log(`joined ${cluster.connection.where} as ${cluster.name} (node ${cluster.nodeId})`);
       const app = await openApp({
-        dataDir: dataDirFrom(globals),
+        dataDir,
+        cluster,
         onInternalError: (call, error) => console.error(`tminus: ${call} failed:`, error),
       });
       app.health.start();
@@ -56,6 +75,7 @@ export function registerServeCommand(program: Command): void {
         });
       } catch (error) {
         await app.close(); // nothing may keep running behind a console that never opened
+        await cluster?.leave();
         const code = (error as NodeJS.ErrnoException).code;
         throw new TminusError(
           'INVALID_ARGUMENT',
@@ -71,6 +91,7 @@ export function registerServeCommand(program: Command): void {
         void server
           .close()
           .then(() => app.close())
+          .then(() => cluster?.leave())
           .then(() => process.exit(0));
       };
       process.once('SIGINT', stop);

@@ -10,3 +10,4 @@ export { AttemptConsumer, RECORD_GROUP, type StreamRecord } from './attempt-cons
 export { SeqWatermarks } from './seq-watermarks';
 export { apportion, dealAccounts, quotas, shareBucket, type BucketShare, type DealNode } from './account-deal';
 export { NodeProbe, type NodeMeasure } from './node-probe';
+export { ClusterMembership, type MembershipView } from './cluster-membership';

@@ -46,7 +46,7 @@ export class NodeProbe {
     return this.latest;
   }
 
-  /** Probes at once, then every `everyMs` after each probe ends, until stop(). */
+  /** Probes at once (or, when it has figures already, after `everyMs`), then every `everyMs`, until stop(). */
   start(): void {
     this.stop();
     const tick = (): void => {
@@ -55,7 +55,7 @@ export class NodeProbe {
         if (this.timer) this.timer = setTimeout(tick, this.options.everyMs);
       });
     };
-    this.timer = setTimeout(tick, 0);
+    this.timer = setTimeout(tick, this.latest.atMs === null ? 0 : this.options.everyMs);
   }
 
   async stop(): Promise<void> {

@@ -37,6 +37,7 @@ import {
   NotifierViewSchema,
   ReconcileReportSchema,
   ReadinessSchema,
+  ClusterStatusSchema,
 } from './schemas';
 
 export * from './schemas';
@@ -46,6 +47,7 @@ const call = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => 
 
 export const calls = {
   'app/info': call(z.object({}).strict(), AppInfoSchema),
+  'cluster/status': call(z.object({}).strict(), ClusterStatusSchema),
   'targets/validate': call(ValidateTargetInputSchema, ValidateTargetOutputSchema),
   'sim/status': call(z.object({}).strict(), SimStatusSchema),
   'sim/start': call(

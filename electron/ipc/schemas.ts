@@ -337,3 +337,33 @@ export const AttemptRowSchema = z.object({
 });
 
 export const ExportKindSchema = z.enum(['attempts', 'summary', 'attribution']);
+
+/** One node of the cluster as the registry shows it (electron/cluster/node-registry.ts). */
+export const ClusterNodeSchema = z.object({
+  nodeId: z.string(),
+  name: z.string(),
+  health: z.enum(['live', 'isolated']),
+  lastSeenAgoMs: z.number(),
+  heartbeatMs: z.number(),
+  startedAtMs: z.number(),
+  version: z.string(),
+  accountsHeld: z.number().int(),
+  campaignId: z.string().nullable(),
+  clock: z.object({ offsetMs: z.number(), boundMs: z.number() }).nullable(),
+  roundTripMs: z.number().nullable(),
+  shots: z.number().int(),
+  successes: z.number().int(),
+});
+
+/** This console's place in a cluster: joined (where, as which node, and every node it sees) or not. */
+export const ClusterStatusSchema = z.object({
+  joined: z.boolean(),
+  /** The Redis it joined, without the password. */
+  where: z.string().nullable(),
+  nodeId: z.string().nullable(),
+  name: z.string().nullable(),
+  nodes: z.array(ClusterNodeSchema),
+  /** Why the nodes could not be listed just now (Redis away); null when they were. */
+  error: z.string().nullable(),
+});
+export type ClusterStatusWire = z.infer<typeof ClusterStatusSchema>;

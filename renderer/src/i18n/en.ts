@@ -426,6 +426,25 @@ export const en = {
   'reports.noBracketedRun':
     'No lead suggested: no run below saw the sale still closed just before it opened, so each only bounds the open instant from above.',
   'campaign.tooltip': 'sent T{offset} ms · {latency} ms · {outcome} · retry {retry}',
+  'cluster.title': 'Cluster',
+  'cluster.notJoined':
+    'This console is not in a cluster. To join one, start it with tminus serve --cluster redis://USER:PASS@HOST:PORT (the cluster key from tminus cluster key must be in this data directory).',
+  'cluster.joined': 'Joined {where} as {name} (node {nodeId})',
+  'cluster.nodes_one': '1 node',
+  'cluster.nodes_other': '{count} nodes',
+  'cluster.unreachable': 'The nodes cannot be listed just now: {error}',
+  'cluster.col.name': 'Name',
+  'cluster.col.node': 'Node',
+  'cluster.col.health': 'Health',
+  'cluster.col.lastSeen': 'Last heartbeat',
+  'cluster.col.accounts': 'Accounts held',
+  'cluster.col.clock': 'Target clock',
+  'cluster.col.roundTrip': 'Round trip',
+  'cluster.col.shots': 'Booked / shots',
+  'cluster.health.live': 'Live',
+  'cluster.health.isolated': 'Isolated (3 heartbeats missed)',
+  'cluster.lastSeen': '{seconds} s ago',
+  'cluster.notMeasured': 'not measured',
 } as const;
 
 type PluralBase<K> = K extends `${infer Base}_one` ? Base : K extends `${infer Base}_other` ? Base : K;

@@ -1,7 +1,9 @@
-// Settings: language, theme, the zone instants are shown in, sound and desktop notifications for this console; the notifiers campaigns can use.
+// Settings: language, theme, the zone instants are shown in, sound and desktop notifications for this console; the
+// notifiers campaigns can use; the cluster this console joined.
 import { Button, Form, Radio, Switch, Typography } from 'antd';
 import { useState } from 'react';
 import { NotifiersCard } from './notifiers-card';
+import { ClusterCard } from './cluster-card';
 import { useSettingsStore, type Language, type ThemeChoice, type TimeShown } from '../../stores/settings-store';
 import { useT } from '../../i18n';
 
@@ -74,6 +76,7 @@ export function SettingsPage() {
         </Form.Item>
       </Form>
       <NotifiersCard />
+      <ClusterCard />
     </>
   );
 }
