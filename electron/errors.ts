@@ -42,7 +42,8 @@ export type ErrorCode =
   | 'CLUSTER_KEY_MISSING'
   | 'CLUSTER_KEY_MISMATCH'
   | 'CLUSTER_UNREACHABLE'
-  | 'CLUSTER_LEASE_LOST';
+  | 'CLUSTER_LEASE_LOST'
+  | 'CLUSTER_NO_NODES';
 
 export class TminusError extends Error {
   readonly code: ErrorCode;

@@ -32,6 +32,18 @@ export interface ImportReport {
   problems: ImportProblem[];
 }
 
+/** An account as another machine of a cluster needs it to drive it: secrets open (seal before it leaves). */
+export interface PortableAccount {
+  username: string;
+  label: string;
+  password: string | null;
+  group: string;
+  priority: number;
+  tags: string[];
+  fields: Record<string, string>;
+  secretFields: Record<string, string>;
+}
+
 export interface AccountsServiceOptions {
   accounts: AccountsRepository;
   targets: TargetsRepository;
@@ -96,6 +108,61 @@ export class AccountsService {
   private sealFields(fields: Record<string, string>): { names: string[]; sealed: Buffer | null } {
     const names = Object.keys(fields).sort();
     return { names, sealed: names.length > 0 ? this.options.secrets.seal(JSON.stringify(fields)) : null };
+  }
+
+  /** Main side only: what a cluster node needs to drive these accounts, secrets opened (seal it before it leaves). */
+  portable(ids: number[]): PortableAccount[] {
+    return ids.map((id) => {
+      const account = this.get(id);
+      const sealed = this.options.accounts.sealedSecrets(id);
+      return {
+        username: account.username,
+        label: account.label,
+        password: sealed?.password ? this.options.secrets.open(sealed.password) : null,
+        group: account.group,
+        priority: account.priority,
+        tags: account.tags,
+        fields: account.fields,
+        secretFields: this.openSecretFields(id),
+      };
+    });
+  }
+
+  /**
+   * Takes accounts dealt by a cluster's coordinator into this pool: new usernames are inserted (one transaction),
+   * a known one gets the dealt password and fields (the coordinator's are the operator's latest). Returns the local
+   * id of each username.
+   */
+  adopt(targetId: string, accounts: PortableAccount[]): Map<string, number> {
+    this.requireTarget(targetId);
+    const { secrets, clock } = this.options;
+    const repo = this.options.accounts;
+    const nowMs = clock.nowMs();
+    const known = repo.idsByUsername(targetId);
+    const fresh = accounts.filter((account) => !known.has(account.username));
+    repo.insertMany(
+      fresh.map((account) => ({
+        targetId,
+        label: account.label,
+        username: account.username,
+        passwordSealed: account.password === null ? null : secrets.seal(account.password),
+        group: account.group,
+        priority: account.priority,
+        tags: account.tags,
+        status: 'active',
+        notes: '',
+        fields: account.fields,
+        secretFields: this.sealFields(account.secretFields),
+      })),
+      nowMs,
+    );
+    for (const account of accounts) {
+      const id = known.get(account.username);
+      if (id === undefined) continue;
+      repo.setPassword(id, account.password === null ? null : secrets.seal(account.password), nowMs);
+      repo.update(id, { fields: account.fields, secretFields: this.sealFields(account.secretFields) }, nowMs);
+    }
+    return repo.idsByUsername(targetId);
   }
 
   /** Main side only: the account's fields, secret ones opened, for {{account.fields.NAME}} (never to the renderer). */

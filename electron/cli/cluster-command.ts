@@ -11,8 +11,12 @@ import {
   openCluster,
   parseClusterUrl,
   writeClusterKey,
+  NodeDriver,
   type ClusterNodeView,
+  type ShareReport,
 } from '../cluster';
+import { openApp } from './open-app';
+import { registerClusterRun } from './cluster-run-command';
 import { ensureDataDir } from '../store';
 import { ClockService, systemLocalClock } from '../clock';
 import { TargetBudget } from '../engine/target-budget';
@@ -47,6 +51,25 @@ function describeNode(node: ClusterNodeView): string[] {
   ];
 }
 
+function describeShareEvent(event: {
+  campaignId: string;
+  shareId: string;
+  phase: 'start' | 'end';
+  report?: ShareReport;
+  error?: string;
+}): string {
+  const share = `campaign ${event.campaignId.slice(0, 8)} share ${event.shareId}`;
+  if (event.phase === 'start') return `${share}: dealt to this node`;
+  if (event.error) return `${share}: failed: ${event.error}`;
+  const report = event.report!;
+  const summary = report.summary;
+  return (
+    `${share}: ended — ${report.leased} accounts leased${report.notLeased > 0 ? `, ${report.notLeased} held elsewhere` : ''}` +
+    (summary ? `, ${summary.successes} booked, ${summary.attempts} attempts` : '') +
+    (report.stoppedBecause ? ` (stopped: ${report.stoppedBecause})` : '')
+  );
+}
+
 interface NodeFlags {
   cluster?: string;
   name?: string;
@@ -79,7 +102,10 @@ async function nodeProbeFrom(flags: NodeFlags, dataDir: string): Promise<NodePro
 }
 
 export function registerClusterCommand(program: Command): void {
-  const cluster = program.command('cluster').description('several machines, one campaign: the cluster key and nodes');
+  const cluster = program
+    .command('cluster')
+    .description('several machines, one campaign: the cluster key, its nodes, and campaigns run across them');
+  registerClusterRun(cluster, CLUSTER_OPTION);
 
   cluster
     .command('key')
@@ -136,7 +162,7 @@ export function registerClusterCommand(program: Command): void {
   program
     .command('node')
     .description(
-      'run a headless cluster node: join, heartbeat (with its target clock and round trip, given --target or --http), leave on SIGTERM (dealing campaigns to nodes is not built yet)',
+      'run a headless cluster node: join, heartbeat (with its target clock and round trip, given --target or --http), drive the accounts coordinators deal it (tminus cluster run), leave on SIGTERM',
     )
     .option(...CLUSTER_OPTION)
     .option('--name <name>', 'how the node is shown (default: this host name)')
@@ -165,11 +191,24 @@ export function registerClusterCommand(program: Command): void {
       }
       const name = flags.name ?? hostname();
       const member = await ClusterMembership.join({ url, dataDir, name, heartbeatMs: flags.heartbeatMs, probe });
+      const app = await openApp({ dataDir });
+      const driver = new NodeDriver({
+        host: app,
+        redis: member.connection.redis,
+        sealer: member.connection.sealer,
+        nodeId: member.nodeId,
+        clock: systemLocalClock,
+        onShare: (event) => console.log(describeShareEvent(event)),
+      });
+      member.reportActivity(() => ({ ...driver.counters, campaignId: driver.campaignId }));
+      driver.start();
       console.log(
         `joined ${member.connection.where} as ${name} (node ${member.nodeId}); heartbeat every ${flags.heartbeatMs} ms; SIGTERM leaves`,
       );
       const signal = await stopped;
+      await driver.stop();
       await member.leave();
+      await app.close();
       console.log(`left the cluster (${signal})`);
     });
 }

@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { startCountdown } from './countdown';
 import { formatInZone } from '../reports';
 import { openApp } from './open-app';
+import type { App } from '../app';
 import { parseValidatedDocument, describeProblems } from '../common/validated-document';
 import { CampaignSpecSchema, specHash, type CampaignSpec, type RunSummary } from '../engine';
 import { loadProfileFile } from '../targets';
@@ -16,7 +17,7 @@ import type { ReconcileReport } from '../engine';
 import { dataDirFrom, type GlobalOptions } from './global-options';
 import { join } from 'node:path';
 
-function loadCampaign(file: string): CampaignSpec {
+export function loadCampaign(file: string): CampaignSpec {
   const text = readDocumentFile(file, 'CAMPAIGN_INVALID', 'campaign');
   const result = parseValidatedDocument(text, CampaignSpecSchema);
   if (!result.ok)
@@ -72,6 +73,61 @@ export function describeReconcile(report: ReconcileReport): string {
   );
 }
 
+/**
+ * What `tminus run` and `tminus cluster run` do before a campaign: install `--target`, start the built-in simulator
+ * when the campaign targets it (signing its accounts in), import `--accounts` (all or nothing).
+ */
+export async function prepareCampaignTarget(
+  app: App,
+  spec: CampaignSpec,
+  flags: { target?: string; accounts?: string },
+  say: (line: string) => void,
+): Promise<void> {
+  if (flags.target) {
+    const profile = loadProfileFile(flags.target);
+    if (profile.id !== spec.target) {
+      throw new TminusError(
+        'CAMPAIGN_INVALID',
+        `target: the campaign names '${spec.target}' but ${flags.target} is '${profile.id}'`,
+      );
+    }
+    app.targets.upsert(
+      {
+        id: profile.id,
+        name: profile.name,
+        profileText: readDocumentFile(flags.target, 'PROFILE_INVALID', 'profile'),
+        profileFormat: 'yaml',
+        builtin: profile.builtin,
+      },
+      Date.now(),
+    );
+  }
+  const profile = app.engine.profile(spec.target);
+  if (profile.builtin) {
+    const scenario = loadScenarioFile(scenarioFile(spec.simulator?.scenario ?? 'default'));
+    await app.sim.startScenario(scenario);
+    say(`simulator "${scenario.name}" running: ${app.sim.current()!.urls.join(' ')}`);
+    if (!flags.accounts && app.accounts.list(spec.target).length < spec.accounts.count) {
+      const rows = ['username,password'];
+      for (let index = 0; index < scenario.accounts.count; index += 1)
+        rows.push(`${accountUsername(scenario, index)},${accountPassword(scenario, index)}`);
+      const report = app.accounts.importCsv(spec.target, Buffer.from(rows.join('\n')), { dryRun: false });
+      say(`imported ${report.imported} simulator accounts`);
+    }
+  }
+  if (flags.accounts) {
+    const report = app.accounts.importCsv(spec.target, readFileSync(flags.accounts), { dryRun: false });
+    if (!report.ok) {
+      for (const problem of report.problems)
+        console.error(
+          `${flags.accounts}: row ${problem.row}${problem.column ? `, column ${problem.column}` : ''}: ${problem.reason}`,
+        );
+      throw new TminusError('IMPORT_INVALID', `nothing imported from ${flags.accounts}; the campaign was not run`);
+    }
+    say(`imported ${report.imported} accounts (${report.alreadyImported.length} already there)`);
+  }
+}
+
 export function registerRunCommand(program: Command): void {
   program
     .command('run <campaign>')
@@ -86,52 +142,7 @@ export function registerRunCommand(program: Command): void {
         process.stderr.write(`${line}\n`); // progress on stderr; --json keeps stdout for the summary
       };
       try {
-        if (flags.target) {
-          const profile = loadProfileFile(flags.target);
-          if (profile.id !== spec.target) {
-            throw new TminusError(
-              'CAMPAIGN_INVALID',
-              `target: the campaign names '${spec.target}' but ${flags.target} is '${profile.id}'`,
-            );
-          }
-          app.targets.upsert(
-            {
-              id: profile.id,
-              name: profile.name,
-              profileText: readDocumentFile(flags.target, 'PROFILE_INVALID', 'profile'),
-              profileFormat: 'yaml',
-              builtin: profile.builtin,
-            },
-            Date.now(),
-          );
-        }
-        const profile = app.engine.profile(spec.target);
-        if (profile.builtin) {
-          const scenario = loadScenarioFile(scenarioFile(spec.simulator?.scenario ?? 'default'));
-          await app.sim.startScenario(scenario);
-          say(`simulator "${scenario.name}" running: ${app.sim.current()!.urls.join(' ')}`);
-          if (!flags.accounts && app.accounts.list(spec.target).length < spec.accounts.count) {
-            const rows = ['username,password'];
-            for (let index = 0; index < scenario.accounts.count; index += 1)
-              rows.push(`${accountUsername(scenario, index)},${accountPassword(scenario, index)}`);
-            const report = app.accounts.importCsv(spec.target, Buffer.from(rows.join('\n')), { dryRun: false });
-            say(`imported ${report.imported} simulator accounts`);
-          }
-        }
-        if (flags.accounts) {
-          const report = app.accounts.importCsv(spec.target, readFileSync(flags.accounts), { dryRun: false });
-          if (!report.ok) {
-            for (const problem of report.problems)
-              console.error(
-                `${flags.accounts}: row ${problem.row}${problem.column ? `, column ${problem.column}` : ''}: ${problem.reason}`,
-              );
-            throw new TminusError(
-              'IMPORT_INVALID',
-              `nothing imported from ${flags.accounts}; the campaign was not run`,
-            );
-          }
-          say(`imported ${report.imported} accounts (${report.alreadyImported.length} already there)`);
-        }
+        await prepareCampaignTarget(app, spec, flags, say);
         for (const report of await app.engine.reconcileInterrupted()) say(describeReconcile(report));
         // The same campaign file after a crash is the same campaign: resumed with its keys, not started afresh.
         const hash = specHash(spec);

@@ -10,6 +10,8 @@ export interface ClusterConnection {
   redis: Redis;
   /** Where it is, without the password. */
   where: string;
+  /** Seals what crosses Redis with this machine's cluster key (the one the cluster checked). */
+  sealer: ClusterSealer;
   close(): Promise<void>;
 }
 
@@ -50,6 +52,7 @@ export async function openCluster(url: ClusterUrl, sealer: ClusterSealer): Promi
   return {
     redis,
     where,
+    sealer,
     async close() {
       try {
         await redis.quit();

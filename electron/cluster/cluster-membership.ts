@@ -9,6 +9,8 @@ import type { ClusterUrl } from './cluster-url';
 import { NodeRegistry, type ClusterNodeView, type NodeStatus } from './node-registry';
 import type { NodeProbe } from './node-probe';
 
+export type NodeActivity = Pick<NodeStatus, 'accountsHeld' | 'campaignId' | 'shots' | 'successes'>;
+
 export interface MembershipView {
   where: string;
   nodeId: string;
@@ -18,6 +20,8 @@ export interface MembershipView {
 
 export class ClusterMembership {
   private readonly startedAtMs = Date.now();
+  /** What this node drives now (its dealt shares), for each heartbeat; none until a driver is attached. */
+  private activity: () => NodeActivity = () => ({ accountsHeld: 0, campaignId: null, shots: 0, successes: 0 });
 
   private constructor(
     readonly connection: ClusterConnection,
@@ -63,6 +67,11 @@ export class ClusterMembership {
     return this.registry.nodeId;
   }
 
+  /** Where each heartbeat reads what this node drives (./node-driver.ts). */
+  reportActivity(activity: () => NodeActivity): void {
+    this.activity = activity;
+  }
+
   /** What goes out with each heartbeat. */
   status(): NodeStatus {
     return {
@@ -70,12 +79,9 @@ export class ClusterMembership {
       heartbeatMs: this.heartbeatMs,
       startedAtMs: this.startedAtMs,
       version: APP_VERSION,
-      accountsHeld: 0,
-      campaignId: null,
       clock: this.probe?.latest.clock ?? null,
       roundTripMs: this.probe?.latest.roundTripMs ?? null,
-      shots: 0,
-      successes: 0,
+      ...this.activity(),
     };
   }
 

@@ -11,3 +11,16 @@ export { SeqWatermarks } from './seq-watermarks';
 export { apportion, dealAccounts, quotas, shareBucket, type BucketShare, type DealNode } from './account-deal';
 export { NodeProbe, type NodeMeasure } from './node-probe';
 export { ClusterMembership, type MembershipView } from './cluster-membership';
+export {
+  publishPlan,
+  readPlan,
+  readDeal,
+  readShares,
+  campaignPhase,
+  runningCampaigns,
+  type CampaignPlan,
+  type DealtShare,
+} from './campaign-plan';
+export { driveShare, clusterKey, type AttemptBody, type OutcomeBody, type ShareReport } from './dealt-share';
+export { NodeDriver } from './node-driver';
+export { ClusterCoordinator, type ClusterCampaignReport, type NodeFigures } from './cluster-coordinator';

@@ -16,4 +16,10 @@ export const redisKeys = {
   fence: (campaignId: string, accountId: string) => `${PREFIX}:{c:${campaignId}}:fence:${accountId}`,
   attempts: (campaignId: string) => `${PREFIX}:{c:${campaignId}}:attempts`,
   committed: (campaignId: string) => `${PREFIX}:{c:${campaignId}}:committed`,
+  /** A cluster campaign's plan (sealed), its deal (node → shares) and its phase (running, ended). */
+  plan: (campaignId: string) => `${PREFIX}:{c:${campaignId}}:plan`,
+  deal: (campaignId: string) => `${PREFIX}:{c:${campaignId}}:deal`,
+  phase: (campaignId: string) => `${PREFIX}:{c:${campaignId}}:phase`,
+  /** Set: the campaigns a coordinator is running now (nodes look here for their shares). */
+  campaigns: `${PREFIX}:{nodes}:campaigns`,
 };

@@ -73,6 +73,8 @@ export interface RunnerDeps {
   captchaSamples?: CaptchaSampleSink;
   /** Accounts a resumed campaign drives again (its own, not yet booked); a new campaign leases from the pool. */
   resumeAccountIds?: number[];
+  /** Idempotency keys given from outside, by account (a cluster campaign's: ../cluster/dealt-campaign.ts). */
+  keys?: ReadonlyMap<number, string>;
   /** The target's declared budget, shared with everything else that talks to it (sign-ins, the health check). */
   budget?: TargetBudget;
   /** Refuses to arm when the data directory's disk is nearly full (throws STORAGE_LOW). */
@@ -196,6 +198,7 @@ export class CampaignRunner {
         intents: deps.intents,
         leaseTtlMs: this.leaseTtlMs(),
         resumeAccountIds: deps.resumeAccountIds,
+        keys: deps.keys,
         plannedLocalMs: deps.openAtServerMs - (deps.clockService.current(undefined, [source])?.offsetMs ?? 0),
         nowMs: deps.clock.nowMs(),
       });

@@ -74,6 +74,8 @@ export class EngineService {
   /** Pushes every running campaign's readiness each second (the operations board); runs only while one runs. */
   private readinessTimer: NodeJS.Timeout | null = null;
   private closed = false;
+  /** Idempotency keys given by a cluster campaign, by local campaign then account (see `createDealt`). */
+  private readonly givenKeys = new Map<string, ReadonlyMap<number, string>>();
 
   constructor(private readonly deps: EngineDeps) {
     this.recorder = new AttemptRecorder(deps.writeRecord, deps.bus, deps.clock);
@@ -157,6 +159,69 @@ export class EngineService {
       this.deps.clock.nowMs(),
     );
     return this.get(id);
+  }
+
+  /** What `create` would store, checked the same way (the cluster coordinator deals it out instead). */
+  check(input: CampaignSpecInput): { spec: CampaignSpec; openAtServerMs: number; timeZone: string } {
+    return this.checked(input);
+  }
+
+  /**
+   * A campaign dealt to this machine by a cluster's coordinator: its own id (one per share), the coordinator's open
+   * instant (already on the target's clock) and the keys every node sends for each account, so that whichever node
+   * drives an account, the target sees one key for it. Checked like `create`.
+   */
+  createDealt(
+    input: CampaignSpecInput,
+    dealt: { id: string; openAtServerMs: number; keys: ReadonlyMap<number, string> },
+  ): CampaignRecord {
+    const { spec, timeZone } = this.checked({ ...input, opensAt: dealt.openAtServerMs });
+    this.deps.campaigns.insert(
+      {
+        id: dealt.id,
+        targetId: spec.target,
+        name: spec.name,
+        itemId: spec.item,
+        openAtServerMs: dealt.openAtServerMs,
+        timeZone,
+        spec,
+      },
+      this.deps.clock.nowMs(),
+    );
+    this.givenKeys.set(dealt.id, dealt.keys);
+    return this.get(dealt.id);
+  }
+
+  /**
+   * Drives a dealt campaign whose accounts another node held (it was isolated): each may have sent, so each is
+   * first settled like a crashed campaign's — by the target's order lookup, with the same key — and only those not
+   * booked are driven again (at the open instant if it is still ahead, else at once).
+   */
+  async takeOver(id: string): Promise<{ campaign: CampaignRecord; done: Promise<RunSummary | null> }> {
+    const campaign = this.get(id);
+    const keys = this.givenKeys.get(id);
+    if (campaign.state !== 'draft' || !keys)
+      throw new TminusError('CAMPAIGN_STATE', `campaign ${campaign.name} is not a dealt draft: nothing to take over`);
+    const spec = CampaignSpecSchema.parse(campaign.spec);
+    const accountIds = spec.accounts.ids ?? [];
+    const nowMs = this.deps.clock.nowMs();
+    this.deps.intents.prepare(
+      accountIds.map((accountId) => ({
+        campaignId: id,
+        accountId,
+        targetId: campaign.targetId,
+        itemId: campaign.itemId,
+        idempotencyKey: keys.get(accountId) ?? '',
+        plannedSendLocalMs: null,
+      })),
+      nowMs,
+    );
+    this.deps.intents.apply(
+      accountIds.map((accountId) => ({ kind: 'sent', campaignId: id, accountId, atMs: nowMs })),
+      nowMs,
+    );
+    this.deps.campaigns.setState(id, 'interrupted', nowMs);
+    return this.resume(id);
   }
 
   /** Replaces a draft's spec (checked as on create); an armed or finished campaign is not edited. */
@@ -264,6 +329,7 @@ export class EngineService {
       solver: this.deps.solver,
       captchaSamples: this.deps.captchaSamples,
       resumeAccountIds,
+      keys: this.givenKeys.get(id),
       checkStorage: this.deps.checkStorage,
       budget: this.budgets.for(profile),
     });
@@ -318,6 +384,11 @@ export class EngineService {
     this.recorder.defer(() => this.deps.campaigns.setState(id, 'armed', this.deps.clock.nowMs()));
     this.deps.bus.emit('campaign/state', { campaignId: id, state: 'armed', atMs: this.deps.clock.nowMs() });
     return { campaign: this.get(id), done: entry.done };
+  }
+
+  /** The target's time now, as `serverNowFor` reads it (a cluster node asks before it arms a dealt share). */
+  serverNowForTarget(targetId: string): number {
+    return this.serverNowFor(this.profile(targetId));
   }
 
   /** The target's time now: its own source's estimate where there is one, else the latest of any, else local. */

@@ -27,6 +27,11 @@ export interface LeaseRunsInput {
   resumeAccountIds?: number[];
   /** Where the first shots are planned, on the local clock (kept with each intent). */
   plannedLocalMs: number;
+  /**
+   * Keys given from outside (a cluster campaign: derived from the cluster's account id, so every node that drives an
+   * account sends the same key); accounts not in it get the key derived here.
+   */
+  keys?: ReadonlyMap<number, string>;
   nowMs: number;
 }
 
@@ -65,7 +70,7 @@ export function leaseRuns(input: LeaseRunsInput): { runs: AccountRun[]; leftOut:
   const runs = leased.map((account) =>
     newAccountRun(
       account,
-      idempotencyKey(campaignId, account.id, spec.item),
+      input.keys?.get(account.id) ?? idempotencyKey(campaignId, account.id, spec.item),
       new RateLimiter(accountRate, profile.limits.accountBurst),
     ),
   );

@@ -119,6 +119,10 @@ export class AccountsRepository {
         VALUES (@targetId, @label, @username, @passwordSealed, @group, @priority, @tagsJson, @fieldsJson,
           @secretNamesJson, @secretSealed, @status, @notes, @signInNeeded, @nowMs, @nowMs)`),
       usernames: db.prepare('SELECT username FROM accounts WHERE target_id = ?'),
+      idsByUsername: db.prepare('SELECT id, username FROM accounts WHERE target_id = ?'),
+      setPassword: db.prepare(`UPDATE accounts SET password_sealed = @passwordSealed,
+          sign_in_needed = CASE WHEN @passwordSealed IS NULL THEN 1 ELSE sign_in_needed END, updated_at_ms = @nowMs
+          WHERE id = @id`),
       list: db.prepare(`SELECT ${VIEW_COLUMNS} FROM accounts WHERE target_id = ? ORDER BY priority DESC, id`),
       get: db.prepare(`SELECT ${VIEW_COLUMNS} FROM accounts WHERE id = ?`),
       secrets: db.prepare(
@@ -202,6 +206,16 @@ export class AccountsRepository {
 
   usernames(targetId: string): Set<string> {
     return new Set((this.statements.usernames.all(targetId) as Array<{ username: string }>).map((row) => row.username));
+  }
+
+  /** Each account's id by its username, for one target. */
+  idsByUsername(targetId: string): Map<string, number> {
+    const rows = this.statements.idsByUsername.all(targetId) as Array<{ id: number; username: string }>;
+    return new Map(rows.map((row) => [row.username, row.id]));
+  }
+
+  setPassword(id: number, passwordSealed: Buffer | null, nowMs: number): void {
+    this.statements.setPassword.run({ id, passwordSealed, nowMs: ms(nowMs) });
   }
 
   list(targetId: string): AccountView[] {

@@ -1,0 +1,261 @@
+// The coordinator of a cluster campaign: checks the campaign like `create` does, leases its accounts out of this
+// machine's pool (so nothing here drives them too), deals them to the live nodes by round trip and load with a share
+// of the target's bucket each, publishes the plan sealed, and then keeps the one record — consuming the campaign's
+// stream into SQLite — while it watches the nodes: the unconcluded accounts of a node that is isolated (three missed
+// heartbeats) or gone are dealt again to the live ones as a takeover share (settled before they are driven again),
+// with the lost node's share of the bucket, so the shares never add up past the declared budget. It ends when every
+// account has a conclusion or the campaign's window (and one lease TTL) is over.
+import { randomUUID } from 'node:crypto';
+import type { App } from '../app';
+import type { CampaignSpecInput } from '../engine';
+import { TminusError } from '../errors';
+import { ClusterRecordsRepository } from '../store';
+import { dealAccounts, shareBucket, type BucketShare, type DealNode } from './account-deal';
+import { AttemptConsumer, type StreamRecord } from './attempt-consumer';
+import { endCampaign, publishPlan, writeShares, type CampaignPlan, type DealtShare } from './campaign-plan';
+import type { ClusterMembership } from './cluster-membership';
+import type { AttemptBody, OutcomeBody } from './dealt-share';
+import type { ClusterNodeView } from './node-registry';
+
+export interface NodeFigures {
+  nodeId: string;
+  name: string;
+  /** Accounts it concluded (its outcomes the record kept). */
+  accounts: number;
+  shots: number;
+  successes: number;
+  /** Attempts it recorded after another node had taken the account over. */
+  late: number;
+}
+
+export interface ClusterCampaignReport {
+  campaignId: string;
+  accounts: number;
+  booked: number;
+  notBooked: number;
+  /** Accounts whose result no node could tell (or that no node concluded before the end). */
+  unknown: number;
+  nodes: NodeFigures[];
+  takeovers: Array<{ fromNodeId: string; accounts: number; toNodeIds: string[]; atMs: number }>;
+  records: number;
+}
+
+export interface CoordinatorOptions {
+  /** How long a node's lease on an account lasts without renewal (takeover waits at most this long). */
+  leaseTtlMs?: number;
+  /** Told what happens, in words (the CLI prints it). */
+  onEvent?: (line: string) => void;
+  /** Tests: how often the nodes are looked at. */
+  watchEveryMs?: number;
+}
+
+const DEFAULT_LEASE_TTL_MS = 3_000;
+
+function dealNode(node: ClusterNodeView): DealNode {
+  return { nodeId: node.nodeId, roundTripMs: node.roundTripMs, load: node.accountsHeld };
+}
+
+export class ClusterCoordinator {
+  private readonly records: ClusterRecordsRepository;
+  private readonly outcomes = new Map<string, OutcomeBody & { fence: number }>();
+  /** Where each account is dealt now. */
+  private readonly holder = new Map<string, string>();
+  private readonly shares = new Map<string, DealtShare[]>();
+  private readonly lostNodes = new Set<string>();
+  private readonly takeovers: ClusterCampaignReport['takeovers'] = [];
+  private shareCount = 0;
+
+  constructor(
+    private readonly app: App,
+    private readonly membership: ClusterMembership,
+    private readonly options: CoordinatorOptions = {},
+  ) {
+    this.records = new ClusterRecordsRepository(app.store.db);
+  }
+
+  private say(line: string): void {
+    this.options.onEvent?.(line);
+  }
+
+  private nextShareId(): string {
+    this.shareCount += 1;
+    return `s${this.shareCount}`;
+  }
+
+  /** Deals, publishes, keeps the record and watches the nodes until the campaign ends. */
+  async run(input: CampaignSpecInput): Promise<ClusterCampaignReport> {
+    const { app, membership } = this;
+    const { spec, openAtServerMs } = app.engine.check(input);
+    const profile = app.engine.profile(spec.target);
+    const leaseTtlMs = this.options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
+    const nodes = (await membership.registry.list()).filter(
+      (node) => node.health === 'live' && node.nodeId !== membership.nodeId,
+    );
+    if (nodes.length === 0)
+      throw new TminusError(
+        'CLUSTER_NO_NODES',
+        `no live node in ${membership.connection.where} to deal the campaign to: start one with tminus node --cluster URL`,
+      );
+    const campaignId = randomUUID();
+    const windowMs = openAtServerMs + spec.limits.maxDurationMs - (app.clock.serverNowMs() ?? Date.now());
+    const leased = app.accounts.lease(spec.target, `cluster:${campaignId}`, spec.accounts.count, windowMs + 60_000, {
+      group: spec.accounts.group,
+      tag: spec.accounts.tag,
+      accountIds: spec.accounts.ids,
+    });
+    const accountIds = leased.map((account) => String(account.id));
+    const portable = app.accounts.portable(leased.map((account) => account.id));
+    // Nodes reach the target themselves: a built-in simulator is described to them by the endpoints it runs on here.
+    const forNodes = profile.builtin
+      ? { ...profile, builtin: false, endpoints: app.engine.endpoints(profile) }
+      : profile;
+    const plan: CampaignPlan = {
+      campaignId,
+      coordinatorId: membership.nodeId,
+      spec,
+      openAtServerMs,
+      target: { id: spec.target, name: profile.name, profileText: JSON.stringify(forNodes) },
+      accounts: Object.fromEntries(accountIds.map((id, index) => [id, portable[index]!])),
+      leaseTtlMs,
+    };
+    const declared: BucketShare = { ratePerSec: profile.limits.targetRatePerSec, burst: profile.limits.targetBurst };
+    const deal = dealAccounts(accountIds, nodes.map(dealNode));
+    this.addShares(deal, declared, false);
+    await publishPlan(membership.connection.redis, membership.connection.sealer, plan, this.shares);
+    for (const node of nodes) {
+      const count = [...deal.values()].filter((id) => id === node.nodeId).length;
+      this.say(
+        `dealt ${count} accounts to ${node.name} (${node.nodeId}, round trip ${node.roundTripMs?.toFixed(1) ?? '—'} ms)`,
+      );
+    }
+
+    const consumerConnection = membership.connection.redis.duplicate();
+    consumerConnection.on('error', () => undefined); // a lost Redis shows as failed reads, retried by the consumer
+    const consumer = new AttemptConsumer(consumerConnection, {
+      campaignId,
+      consumer: membership.nodeId,
+      committed: this.records.committedSeqs(campaignId),
+      commit: (records) => this.commit(campaignId, records),
+    });
+    consumer.start();
+    const endServerMs = openAtServerMs + spec.limits.maxDurationMs + leaseTtlMs + 2_000;
+    try {
+      while (this.outcomes.size < accountIds.length && (app.clock.serverNowMs() ?? Date.now()) < endServerMs) {
+        await new Promise((resolve) => setTimeout(resolve, this.options.watchEveryMs ?? 200));
+        await this.watchNodes(campaignId, declared).catch((error: unknown) =>
+          this.say(`could not read the nodes: ${(error as Error).message}`),
+        );
+      }
+    } finally {
+      await consumer.stop();
+      await consumer.pollOnce(0).catch(() => 0); // what arrived during the last pass
+      consumerConnection.disconnect();
+      await endCampaign(membership.connection.redis, campaignId).catch(() => undefined);
+      app.accounts.releaseLease(`cluster:${campaignId}`);
+    }
+    return this.report(campaignId, accountIds.length);
+  }
+
+  private addShares(deal: ReadonlyMap<string, string>, bucket: BucketShare, takeover: boolean): string[] {
+    const byNode = new Map<string, string[]>();
+    for (const [accountId, nodeId] of deal) {
+      byNode.set(nodeId, [...(byNode.get(nodeId) ?? []), accountId]);
+      this.holder.set(accountId, nodeId);
+    }
+    const buckets = shareBucket(bucket, new Map([...byNode].map(([nodeId, ids]) => [nodeId, ids.length])));
+    for (const [nodeId, ids] of byNode)
+      this.shares.set(nodeId, [
+        ...(this.shares.get(nodeId) ?? []),
+        { shareId: this.nextShareId(), accounts: ids, takeover, bucket: buckets.get(nodeId)! },
+      ]);
+    return [...byNode.keys()];
+  }
+
+  /** The first-deal bucket share a node was given (what it frees when it is lost). */
+  private bucketOf(nodeId: string): BucketShare {
+    const shares = this.shares.get(nodeId) ?? [];
+    return shares.reduce(
+      (sum, share) => ({ ratePerSec: sum.ratePerSec + share.bucket.ratePerSec, burst: sum.burst + share.bucket.burst }),
+      { ratePerSec: 0, burst: 0 },
+    );
+  }
+
+  private async watchNodes(campaignId: string, declared: BucketShare): Promise<void> {
+    const views = await this.membership.registry.list();
+    const live = views.filter((node) => node.health === 'live' && node.nodeId !== this.membership.nodeId);
+    const liveIds = new Set(live.map((node) => node.nodeId));
+    for (const nodeId of [...this.shares.keys()]) {
+      if (liveIds.has(nodeId) || this.lostNodes.has(nodeId)) continue;
+      const orphans = [...this.holder].filter(
+        ([accountId, holder]) => holder === nodeId && !this.outcomes.has(accountId),
+      );
+      if (orphans.length === 0 || live.length === 0) continue;
+      this.lostNodes.add(nodeId);
+      const freed = this.bucketOf(nodeId);
+      // What the lost node was given is all the takers may spend on its accounts (never more than the declared).
+      const bucket = {
+        ratePerSec: Math.min(freed.ratePerSec, declared.ratePerSec),
+        burst: Math.min(freed.burst, declared.burst),
+      };
+      const deal = dealAccounts(
+        orphans.map(([accountId]) => accountId),
+        live.map(dealNode),
+      );
+      const toNodeIds = this.addShares(deal, bucket, true);
+      for (const taker of toNodeIds)
+        await writeShares(this.membership.connection.redis, campaignId, taker, this.shares.get(taker)!);
+      this.takeovers.push({ fromNodeId: nodeId, accounts: orphans.length, toNodeIds, atMs: Date.now() });
+      const names = toNodeIds.map((id) => live.find((node) => node.nodeId === id)?.name ?? id);
+      this.say(
+        `node ${nodeId} is ${views.some((node) => node.nodeId === nodeId) ? 'isolated' : 'gone'}: its ${orphans.length} unconcluded accounts go to ${names.join(', ')}`,
+      );
+    }
+  }
+
+  private commit(campaignId: string, records: StreamRecord[]): void {
+    this.records.commit(records.map((record) => ({ ...record, campaignId })));
+    for (const record of records) {
+      if (record.kind !== 'outcome') continue;
+      const body = record.body as OutcomeBody;
+      const known = this.outcomes.get(record.accountId);
+      if (body.state === 'notLeased') continue;
+      if (!known || known.fence <= record.fence) this.outcomes.set(record.accountId, { ...body, fence: record.fence });
+    }
+  }
+
+  private report(campaignId: string, accounts: number): ClusterCampaignReport {
+    const rows = this.records.list(campaignId);
+    const figures = new Map<string, NodeFigures>();
+    const figuresOf = (nodeId: string): NodeFigures => {
+      let known = figures.get(nodeId);
+      if (!known) {
+        known = { nodeId, name: nodeId.replace(/-[0-9a-f]{8}$/, ''), accounts: 0, shots: 0, successes: 0, late: 0 };
+        figures.set(nodeId, known);
+      }
+      return known;
+    };
+    for (const row of rows) {
+      const node = figuresOf(row.nodeId);
+      if (row.kind === 'outcome') {
+        if ((row.body as OutcomeBody).state !== 'notLeased') node.accounts += 1;
+        continue;
+      }
+      node.shots += 1;
+      if ((row.body as AttemptBody).outcome === 'success') node.successes += 1;
+      if (row.late) node.late += 1;
+    }
+    const states = [...this.outcomes.values()].map((outcome) => outcome.state);
+    const booked = states.filter((state) => state === 'booked').length;
+    const notBooked = states.filter((state) => state === 'notBooked').length;
+    return {
+      campaignId,
+      accounts,
+      booked,
+      notBooked,
+      unknown: accounts - booked - notBooked,
+      nodes: [...figures.values()].sort((a, b) => a.nodeId.localeCompare(b.nodeId)),
+      takeovers: this.takeovers,
+      records: rows.length,
+    };
+  }
+}

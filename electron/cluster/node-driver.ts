@@ -1,0 +1,197 @@
+// A node's side of cluster campaigns: it looks each beat for campaigns that deal it a share, drives each share once
+// (./dealt-share.ts), and keeps one outbox per campaign flushing to the campaign's stream until the coordinator has
+// committed everything it sent — also after the share ended, and across a Redis that went away and came back.
+import type { Redis } from 'ioredis';
+import type { LocalClock } from '../clock';
+import { parseProfile } from '../targets';
+import type { TargetsRepository } from '../store';
+import { AttemptOutbox } from './attempt-outbox';
+import {
+  readPlan,
+  readShares,
+  runningCampaigns,
+  campaignPhase,
+  type CampaignPlan,
+  type DealtShare,
+} from './campaign-plan';
+import type { ClusterSealer } from './cluster-key';
+import { driveShare, type ShareCounters, type ShareHost, type ShareReport } from './dealt-share';
+
+export interface NodeDriverOptions {
+  host: ShareHost & { targets: TargetsRepository };
+  redis: Redis;
+  sealer: ClusterSealer;
+  nodeId: string;
+  clock: LocalClock;
+  /** How often the deals are read and the outboxes flushed. */
+  pollMs?: number;
+  /** Told about each share as it starts and ends (the node's log). */
+  onShare?: (event: {
+    campaignId: string;
+    shareId: string;
+    phase: 'start' | 'end';
+    report?: ShareReport;
+    error?: string;
+  }) => void;
+}
+
+interface CampaignOnNode {
+  plan: CampaignPlan;
+  outbox: AttemptOutbox;
+  started: Set<string>;
+  running: number;
+  /** The coordinator ended the campaign: once the outbox is empty it is forgotten. */
+  ended: boolean;
+}
+
+/** How long a record sent but not committed waits before it is sent again (Redis may have lost it). */
+const RESEND_AFTER_MS = 3_000;
+
+export class NodeDriver {
+  readonly counters: ShareCounters = { accountsHeld: 0, shots: 0, successes: 0 };
+  private readonly campaigns = new Map<string, CampaignOnNode>();
+  private timer: NodeJS.Timeout | null = null;
+  private polling: Promise<void> | null = null;
+  private stopping = false;
+  private readonly shares = new Set<Promise<unknown>>();
+
+  constructor(private readonly options: NodeDriverOptions) {}
+
+  /** The campaign this node drives now (the latest started), for its heartbeat. */
+  get campaignId(): string | null {
+    const running = [...this.campaigns.entries()].filter(([, campaign]) => campaign.running > 0);
+    return running.at(-1)?.[0] ?? null;
+  }
+
+  start(): void {
+    const tick = (): void => {
+      if (this.stopping) return;
+      this.polling = this.pollOnce()
+        .catch(() => undefined) // Redis unreachable: shares keep running inside their leases; the next tick retries
+        .finally(() => {
+          if (!this.stopping) this.timer = setTimeout(tick, this.options.pollMs ?? 100);
+        });
+    };
+    tick();
+  }
+
+  /** Reads the deals, starts new shares, flushes every outbox. */
+  async pollOnce(): Promise<void> {
+    const { redis, nodeId } = this.options;
+    for (const campaignId of await runningCampaigns(redis)) {
+      const shares = await readShares(redis, campaignId, nodeId);
+      if (shares.length === 0) continue;
+      const campaign = await this.campaignFor(campaignId, shares[0]!);
+      if (!campaign) continue;
+      for (const share of shares) if (!campaign.started.has(share.shareId)) this.startShare(campaign, share);
+    }
+    for (const [campaignId, campaign] of this.campaigns) {
+      await campaign.outbox.flush();
+      if (campaign.running === 0 && !campaign.ended)
+        campaign.ended = (await campaignPhase(redis, campaignId)) !== 'running';
+      if (campaign.ended && campaign.running === 0 && campaign.outbox.pending === 0) this.campaigns.delete(campaignId);
+    }
+  }
+
+  private async campaignFor(campaignId: string, firstShare: DealtShare): Promise<CampaignOnNode | null> {
+    const known = this.campaigns.get(campaignId);
+    if (known) return known;
+    const plan = await readPlan(this.options.redis, this.options.sealer, campaignId);
+    if (!plan) return null;
+    this.installTarget(plan, firstShare);
+    const campaign: CampaignOnNode = {
+      plan,
+      outbox: new AttemptOutbox(this.options.redis, {
+        campaignId,
+        nodeId: this.options.nodeId,
+        resendAfterMs: RESEND_AFTER_MS,
+        nowMs: () => this.options.clock.nowMs(),
+      }),
+      started: new Set(),
+      running: 0,
+      ended: false,
+    };
+    this.campaigns.set(campaignId, campaign);
+    return campaign;
+  }
+
+  /**
+   * The target as the coordinator described it, with this node's share of its bucket as its limits: everything this
+   * node sends the target (sign-ins, the first shots, retries) stays inside the share, and the shares never add up
+   * past the declared budget. Later shares of the same campaign on this node (a takeover) stay inside it too.
+   */
+  private installTarget(plan: CampaignPlan, firstShare: DealtShare): void {
+    const { targets, engine } = this.options.host;
+    const profile = parseProfile(plan.target.profileText, `the cluster's target ${plan.target.id}`);
+    profile.limits.targetRatePerSec = Math.max(1 / 3_600, firstShare.bucket.ratePerSec);
+    profile.limits.targetBurst = Math.max(1, firstShare.bucket.burst);
+    targets.upsert(
+      {
+        id: plan.target.id,
+        name: plan.target.name,
+        profileText: JSON.stringify(profile),
+        profileFormat: 'json',
+        builtin: false,
+      },
+      this.options.clock.nowMs(),
+    );
+    engine.profile(plan.target.id); // checked now: a profile this version cannot read fails here, not at the instant
+  }
+
+  private startShare(campaign: CampaignOnNode, share: DealtShare): void {
+    const { plan } = campaign;
+    campaign.started.add(share.shareId);
+    campaign.running += 1;
+    this.options.onShare?.({ campaignId: plan.campaignId, shareId: share.shareId, phase: 'start' });
+    const endLocalMs =
+      this.options.clock.nowMs() +
+      (plan.openAtServerMs +
+        plan.spec.limits.maxDurationMs -
+        this.options.host.engine.serverNowForTarget(plan.spec.target));
+    const driving = driveShare({
+      host: this.options.host,
+      redis: this.options.redis,
+      nodeId: this.options.nodeId,
+      clock: this.options.clock,
+      plan,
+      share,
+      outbox: campaign.outbox,
+      counters: this.counters,
+      endLocalMs,
+      stopped: () => this.stopping,
+    })
+      .then((report) =>
+        this.options.onShare?.({ campaignId: plan.campaignId, shareId: share.shareId, phase: 'end', report }),
+      )
+      .catch((error: unknown) =>
+        this.options.onShare?.({
+          campaignId: plan.campaignId,
+          shareId: share.shareId,
+          phase: 'end',
+          error: (error as Error).message,
+        }),
+      )
+      .finally(() => {
+        campaign.running -= 1;
+        this.shares.delete(driving);
+      });
+    this.shares.add(driving);
+  }
+
+  /** Stops looking for shares, lets the running ones end (their campaigns cancelled), and flushes what is left. */
+  async stop(flushForMs = 5_000): Promise<void> {
+    this.stopping = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.polling;
+    for (const campaignId of this.campaigns.keys())
+      for (const shareId of this.campaigns.get(campaignId)!.started)
+        await this.options.host.engine.cancel(`${campaignId}~${shareId}`).catch(() => undefined);
+    await Promise.all(this.shares);
+    const until = this.options.clock.nowMs() + flushForMs;
+    for (const campaign of this.campaigns.values())
+      while (campaign.outbox.pending > 0 && this.options.clock.nowMs() < until) {
+        await campaign.outbox.flush().catch(() => undefined);
+        if (campaign.outbox.pending > 0) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+  }
+}
