@@ -58,6 +58,11 @@ const BENCHMARKS: Record<
     description: 'engine events over the WebSocket into the timeline in Chromium, coalesced vs one message per event',
     run: async (options) => (await import('../../test/bench/ipc-bench')).runIpcBench(options),
   },
+  cluster: {
+    description:
+      'one campaign across 3 tminus node processes through Redis (one killed -9 at T − 1 s), vs 1 node driving every account',
+    run: async (options) => (await import('../../test/bench/cluster-bench')).runClusterBench(options),
+  },
   clock: {
     description: "clock offset error and bound against the simulator with known skews, vs the peers' estimator",
     run: async (options) => (await import('../../test/bench/clock-bench')).runClockBench(options),

@@ -17,7 +17,9 @@ export interface ExternalTarget {
   accountsFile: string;
   openAtServerMs: number;
   orders(): Promise<ServerOrder[]>;
-  arrivals(): Promise<Array<{ route: string; account: string | null; code: string; key: string | null }>>;
+  arrivals(): Promise<
+    Array<{ route: string; account: string | null; code: string; key: string | null; trueMs: number }>
+  >;
   setFaults(faults: Record<string, number>): Promise<void>;
   stop(): Promise<void>;
 }
@@ -61,7 +63,7 @@ export async function startExternalTarget(
     arrivals: async () =>
       (
         (await admin('/admin/arrivals?limit=100000')) as {
-          arrivals: Array<{ route: string; account: string | null; code: string; key: string | null }>;
+          arrivals: Array<{ route: string; account: string | null; code: string; key: string | null; trueMs: number }>;
         }
       ).arrivals,
     setFaults: async (faults) => {

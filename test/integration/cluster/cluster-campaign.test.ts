@@ -2,7 +2,7 @@
 // simulator in its own process — one node killed with SIGKILL as the first bookings are made. Judged from the
 // server's side: every order it made is in the coordinator's record, no account booked twice, one key per account
 // on the wire whichever node sent it, and every request of all nodes together inside the declared budget.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../../electron/app';
 import {
@@ -17,6 +17,7 @@ import {
 } from '../../../electron/cluster';
 import { startRedis, type RedisServer } from '../../helpers/redis-server';
 import { makeTempDir } from '../../helpers/temp-dir';
+import { startNodeProcess } from '../../helpers/cluster-nodes';
 import { CLI_SCRIPT, startExternalTarget, type ExternalTarget } from '../../helpers/external-target';
 import { simulatorProfileText } from '../../helpers/simulator-profile';
 
@@ -25,10 +26,10 @@ let server: RedisServer | undefined;
 let target: ExternalTarget | undefined;
 let app: App | undefined;
 const dirs: Array<{ dir: string; remove(): void }> = [];
-const children: ChildProcess[] = [];
+const stops: Array<() => Promise<void>> = [];
 
 afterEach(async () => {
-  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+  await Promise.all(stops.splice(0).map((stop) => stop()));
   await app?.close();
   await target?.stop();
   await server?.close();
@@ -45,24 +46,9 @@ function tempDir(): string {
 }
 
 async function startNode(url: string, key: string, name: string, log: string[]): Promise<ChildProcess> {
-  const dir = tempDir();
-  writeClusterKey(dir, key);
-  const child = spawn(
-    process.execPath,
-    [CLI_SCRIPT, 'node', '--cluster', url, '--name', name, '--heartbeat-ms', '200', '--data-dir', dir],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  children.push(child);
-  await new Promise<void>((resolve, reject) => {
-    let err = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      for (const line of String(chunk).split('\n').filter(Boolean)) log.push(`${name}: ${line}`);
-      if (String(chunk).includes('joined')) resolve();
-    });
-    child.stderr!.on('data', (chunk: Buffer) => (err += String(chunk)));
-    child.once('exit', (code) => reject(new Error(`node ${name} exited ${code}: ${err}`)));
-  });
-  return child;
+  const node = await startNodeProcess({ cliScript: CLI_SCRIPT, url, key, name, log });
+  stops.push(() => node.stop());
+  return node.child;
 }
 
 /** The arrivals replayed through a strict token bucket of exactly the declared size: how many it would refuse. */
