@@ -15,10 +15,11 @@ const FENCE_KEEP_MS = 7 * 24 * 3_600_000;
 // (Lua numbers are doubles: microseconds since 1970 stay exact integers until the year 2255.)
 const ACQUIRE = `
 local now = redis.call('TIME')
-local fence = math.max(tonumber(redis.call('GET', KEYS[2]) or '0') + 1, tonumber(now[1]) * 1000000 + tonumber(now[2]))
+local previous = redis.call('GET', KEYS[2])
+local fence = math.max(tonumber(previous or '0') + 1, tonumber(now[1]) * 1000000 + tonumber(now[2]))
 if redis.call('SET', KEYS[1], ARGV[1] .. '|' .. string.format('%d', fence), 'NX', 'PX', ARGV[2]) then
   redis.call('SET', KEYS[2], string.format('%d', fence), 'PX', ARGV[3])
-  return string.format('%d', fence)
+  return { string.format('%d', fence), previous and 1 or 0 }
 end
 return false`;
 
@@ -38,6 +39,12 @@ export interface ClusterLease {
   fence: number;
   /** Local instant after which this node must not send anything more for the account. */
   deadlineLocalMs: number;
+  /**
+   * Redis had no fence for the account: never leased in this campaign — or Redis lost it (restarted empty, or a
+   * failover to a replica that had not got it), so an earlier holder may still be inside its own deadline. A taker
+   * waits one TTL before sending for such an account.
+   */
+  unrecorded: boolean;
 }
 
 export class AccountLeases {
@@ -54,7 +61,7 @@ export class AccountLeases {
   async acquire(accountId: string): Promise<ClusterLease | null> {
     const { campaignId, nodeId, ttlMs, clock } = this.options;
     const askedAt = clock.nowMs();
-    const fence = await this.redis.eval(
+    const reply = (await this.redis.eval(
       ACQUIRE,
       2,
       redisKeys.lease(campaignId, accountId),
@@ -62,9 +69,17 @@ export class AccountLeases {
       nodeId,
       ttlMs,
       FENCE_KEEP_MS,
-    );
-    if (fence === null) return null;
-    return { campaignId, accountId, nodeId, fence: Number(fence), deadlineLocalMs: askedAt + ttlMs };
+    )) as [string, number] | null;
+    if (reply === null) return null;
+    const [fence, recorded] = reply;
+    return {
+      campaignId,
+      accountId,
+      nodeId,
+      fence: Number(fence),
+      deadlineLocalMs: askedAt + ttlMs,
+      unrecorded: Number(recorded) !== 1,
+    };
   }
 
   /** Extends the lease by the TTL from now; false when it has lapsed or been taken (then stop driving it). */

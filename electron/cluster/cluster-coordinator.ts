@@ -16,6 +16,7 @@ import { endCampaign, publishPlan, writeShares, type CampaignPlan, type DealtSha
 import type { ClusterMembership } from './cluster-membership';
 import type { AttemptBody, OutcomeBody } from './dealt-share';
 import type { ClusterNodeView } from './node-registry';
+import { redisKeys } from './redis-keys';
 
 export interface NodeFigures {
   nodeId: string;
@@ -62,8 +63,11 @@ export class ClusterCoordinator {
   private readonly holder = new Map<string, string>();
   private readonly shares = new Map<string, DealtShare[]>();
   private readonly lostNodes = new Set<string>();
+  /** When each dealt node was first missing from the registry's list (not isolated: gone, or Redis forgot it). */
+  private readonly absentSince = new Map<string, number>();
   private readonly takeovers: ClusterCampaignReport['takeovers'] = [];
   private shareCount = 0;
+  private plan: CampaignPlan | null = null;
 
   constructor(
     private readonly app: App,
@@ -121,6 +125,7 @@ export class ClusterCoordinator {
     const declared: BucketShare = { ratePerSec: profile.limits.targetRatePerSec, burst: profile.limits.targetBurst };
     const deal = dealAccounts(accountIds, nodes.map(dealNode));
     this.addShares(deal, declared, false);
+    this.plan = plan;
     await publishPlan(membership.connection.redis, membership.connection.sealer, plan, this.shares);
     for (const node of nodes) {
       const count = [...deal.values()].filter((id) => id === node.nodeId).length;
@@ -181,11 +186,27 @@ export class ClusterCoordinator {
   }
 
   private async watchNodes(campaignId: string, declared: BucketShare): Promise<void> {
+    const { redis, sealer } = this.membership.connection;
+    // A Redis that restarted empty (or failed over without the latest writes) lost the plan: the nodes find it again.
+    if (this.plan && (await redis.exists(redisKeys.plan(campaignId))) === 0) {
+      await publishPlan(redis, sealer, this.plan, this.shares);
+      this.say('Redis had lost the campaign: its plan and deal are published again');
+    }
     const views = await this.membership.registry.list();
     const live = views.filter((node) => node.health === 'live' && node.nodeId !== this.membership.nodeId);
     const liveIds = new Set(live.map((node) => node.nodeId));
+    const now = Date.now();
     for (const nodeId of [...this.shares.keys()]) {
+      if (liveIds.has(nodeId)) this.absentSince.delete(nodeId);
       if (liveIds.has(nodeId) || this.lostNodes.has(nodeId)) continue;
+      // Isolated (its beats stopped) is enough; missing from the list is not, until it has stayed missing for a
+      // lease TTL: a Redis that restarted empty lists only the nodes that beat since, and those are all still alive.
+      const listed = views.some((node) => node.nodeId === nodeId);
+      if (!listed) {
+        const since = this.absentSince.get(nodeId) ?? now;
+        this.absentSince.set(nodeId, since);
+        if (now - since < (this.options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS)) continue;
+      }
       const orphans = [...this.holder].filter(
         ([accountId, holder]) => holder === nodeId && !this.outcomes.has(accountId),
       );

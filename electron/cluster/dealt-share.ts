@@ -49,6 +49,8 @@ export interface ShareReport {
   summary: RunSummary | null;
   /** Why the share stopped early (a lease lapsed), or null. */
   stoppedBecause: string | null;
+  /** A takeover waited one TTL first: Redis had lost the record of an account's earlier holder. */
+  waitedForUnrecorded: boolean;
 }
 
 /** How long a takeover waits for the previous holder's leases to lapse before giving the account up. */
@@ -67,6 +69,11 @@ async function acquireAll(
 ): Promise<Map<string, ClusterLease>> {
   const held = new Map<string, ClusterLease>();
   while (!stopped()) {
+    // Those already held are kept alive while the others are waited for (a takeover waits up to a TTL for them).
+    const kept = await Promise.all([...held.values()].map((lease) => leases.renew(lease).catch(() => false)));
+    [...held.keys()].forEach((id, index) => {
+      if (!kept[index]) held.delete(id);
+    });
     const waiting = accountIds.filter((id) => !held.has(id));
     const got = await Promise.all(waiting.map((id) => leases.acquire(id).catch(() => null)));
     got.forEach((lease, index) => {
@@ -123,6 +130,7 @@ export async function driveShare(input: {
     notLeased: notLeased.length,
     summary: null,
     stoppedBecause: null,
+    waitedForUnrecorded: false,
   };
   if (held.size === 0) return report;
   counters.accountsHeld += held.size;
@@ -186,6 +194,13 @@ export async function driveShare(input: {
   deadlineTimer.unref();
 
   try {
+    // A takeover whose account Redis had no fence for (it restarted empty, or failed over to a replica without it)
+    // cannot tell when the previous holder's deadline passes: it waits one TTL (renewing), after which that holder
+    // has stopped.
+    if (share.takeover && [...held.values()].some((lease) => lease.unrecorded)) {
+      report.waitedForUnrecorded = true;
+      await new Promise((resolve) => setTimeout(resolve, plan.leaseTtlMs));
+    }
     const openPassed = host.engine.serverNowForTarget(targetId) >= plan.openAtServerMs;
     try {
       const started =
@@ -201,7 +216,9 @@ export async function driveShare(input: {
     unsubscribe();
   }
   const intents = new Map(host.intents.list(localCampaignId).map((intent) => [intent.accountId, intent]));
-  for (const [clusterId, lease] of held) {
+  // Stopped early (a lapsed lease, the node leaving), its accounts are not concluded: whoever holds them next is.
+  const concluded = report.stoppedBecause === null && !input.stopped();
+  for (const [clusterId, lease] of concluded ? held : []) {
     const intent = intents.get(localOf.get(clusterId)!);
     const body: OutcomeBody = {
       state: intent?.state ?? 'prepared',

@@ -39,6 +39,8 @@ interface CampaignOnNode {
   plan: CampaignPlan;
   outbox: AttemptOutbox;
   started: Set<string>;
+  /** Shares to drive again (their leases lapsed while Redis was away). */
+  again: DealtShare[];
   running: number;
   /** The coordinator ended the campaign: once the outbox is empty it is forgotten. */
   ended: boolean;
@@ -84,11 +86,14 @@ export class NodeDriver {
       const campaign = await this.campaignFor(campaignId, shares[0]!);
       if (!campaign) continue;
       for (const share of shares) if (!campaign.started.has(share.shareId)) this.startShare(campaign, share);
+      // A share stopped by a lapsed lease (Redis was away) is driven again once Redis answers, as a takeover: its
+      // accounts are settled first, and those another node took meanwhile stay with it.
+      for (const share of campaign.again.splice(0)) this.startShare(campaign, share, 2 * campaign.plan.leaseTtlMs);
     }
     for (const [campaignId, campaign] of this.campaigns) {
       await campaign.outbox.flush();
       if (campaign.running === 0 && !campaign.ended)
-        campaign.ended = (await campaignPhase(redis, campaignId)) !== 'running';
+        campaign.ended = (await campaignPhase(redis, campaignId)) === 'ended'; // not found: Redis may have lost it
       if (campaign.ended && campaign.running === 0 && campaign.outbox.pending === 0) this.campaigns.delete(campaignId);
     }
   }
@@ -108,6 +113,7 @@ export class NodeDriver {
         nowMs: () => this.options.clock.nowMs(),
       }),
       started: new Set(),
+      again: [],
       running: 0,
       ended: false,
     };
@@ -138,9 +144,10 @@ export class NodeDriver {
     engine.profile(plan.target.id); // checked now: a profile this version cannot read fails here, not at the instant
   }
 
-  private startShare(campaign: CampaignOnNode, share: DealtShare): void {
+  private startShare(campaign: CampaignOnNode, share: DealtShare, acquireForMs = Infinity): void {
     const { plan } = campaign;
     campaign.started.add(share.shareId);
+    if (this.drivenHere(`${plan.campaignId}~${share.shareId}`)) return; // already driven (before Redis lost the plan)
     campaign.running += 1;
     this.options.onShare?.({ campaignId: plan.campaignId, shareId: share.shareId, phase: 'start' });
     const endLocalMs =
@@ -157,12 +164,14 @@ export class NodeDriver {
       share,
       outbox: campaign.outbox,
       counters: this.counters,
-      endLocalMs,
+      endLocalMs: Math.min(endLocalMs, this.options.clock.nowMs() + acquireForMs),
       stopped: () => this.stopping,
     })
-      .then((report) =>
-        this.options.onShare?.({ campaignId: plan.campaignId, shareId: share.shareId, phase: 'end', report }),
-      )
+      .then((report) => {
+        this.options.onShare?.({ campaignId: plan.campaignId, shareId: share.shareId, phase: 'end', report });
+        if (report.stoppedBecause !== null && !this.stopping && this.options.clock.nowMs() < endLocalMs)
+          campaign.again.push({ ...share, shareId: `${share.shareId}r${campaign.started.size}`, takeover: true });
+      })
       .catch((error: unknown) =>
         this.options.onShare?.({
           campaignId: plan.campaignId,
@@ -176,6 +185,15 @@ export class NodeDriver {
         this.shares.delete(driving);
       });
     this.shares.add(driving);
+  }
+
+  private drivenHere(localCampaignId: string): boolean {
+    try {
+      this.options.host.engine.get(localCampaignId);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /** Stops looking for shares, lets the running ones end (their campaigns cancelled), and flushes what is left. */

@@ -28,7 +28,8 @@ export async function startNodeProcess(input: {
   await new Promise<void>((resolve, reject) => {
     let err = '';
     child.stdout!.on('data', (chunk: Buffer) => {
-      for (const line of String(chunk).split('\n').filter(Boolean)) input.log?.push(`${input.name}: ${line}`);
+      for (const line of String(chunk).split('\n').filter(Boolean))
+        input.log?.push(`${(Date.now() % 100_000) / 1000}s ${input.name}: ${line}`);
       if (String(chunk).includes('joined')) resolve();
     });
     child.stderr!.on('data', (chunk: Buffer) => (err += String(chunk)));
