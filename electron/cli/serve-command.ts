@@ -13,7 +13,8 @@ import { formatInZone } from '../reports/iso-instant';
 import { parsePort } from './parse';
 import { TminusError } from '../errors';
 import { hostname } from 'node:os';
-import { ClusterMembership, parseClusterUrl } from '../cluster';
+import { ClusterMembership, NodeDriver, parseClusterUrl } from '../cluster';
+import { systemLocalClock } from '../clock';
 import { ensureDataDir } from '../store';
 
 /** The built renderer sits beside the built CLI: out/main/cli.js → out/renderer. */
@@ -53,6 +54,24 @@ export function registerServeCommand(program: Command): void {
         cluster,
         onInternalError: (call, error) => console.error(`tminus: ${call} failed:`, error),
       });
+      // Joined, the console is a node too: it drives the shares a coordinator deals it (its campaigns list shows them).
+      const driver = cluster
+        ? new NodeDriver({
+            host: app,
+            redis: cluster.connection.redis,
+            sealer: cluster.connection.sealer,
+            nodeId: cluster.nodeId,
+            clock: systemLocalClock,
+            onShare: (event) =>
+              console.log(
+                `cluster: campaign ${event.campaignId.slice(0, 8)} share ${event.shareId} ${event.phase}${event.error ? `: ${event.error}` : ''}`,
+              ),
+          })
+        : null;
+      if (cluster && driver) {
+        cluster.reportActivity(() => ({ ...driver.counters, campaignId: driver.campaignId }));
+        driver.start();
+      }
       app.health.start();
       app.captcha.start().catch((error: Error) => console.error(`captcha reader not available: ${error.message}`));
       // Campaigns a crash left running are marked interrupted and their bookings looked up, not repeated; what the
@@ -74,6 +93,7 @@ export function registerServeCommand(program: Command): void {
           download: csvDownloads(app.store.db),
         });
       } catch (error) {
+        await driver?.stop();
         await app.close(); // nothing may keep running behind a console that never opened
         await cluster?.leave();
         const code = (error as NodeJS.ErrnoException).code;
@@ -90,6 +110,7 @@ export function registerServeCommand(program: Command): void {
       const stop = (): void => {
         void server
           .close()
+          .then(() => driver?.stop())
           .then(() => app.close())
           .then(() => cluster?.leave())
           .then(() => process.exit(0));

@@ -166,17 +166,17 @@ export async function driveShare(input: {
     outbox.push(clusterId!, lease.fence, body, 'attempt');
   });
 
-  // Renewed three times per TTL; one that lapses (Redis unreachable past the deadline, or taken) stops the share.
+  // Renewed three times per TTL, all at once (one round trip on the wire, however many accounts); one that lapses
+  // (Redis unreachable past the deadline, or taken) stops the share.
   const renewTimer = setInterval(
     () => {
       void (async () => {
-        for (const lease of held.values()) {
-          const renewed = await leases.renew(lease).catch(() => false);
-          if (!renewed && !leases.holds(lease) && report.stoppedBecause === null) {
-            report.stoppedBecause = `the lease of account ${lease.accountId} lapsed (Redis unreachable or taken over)`;
-            await host.engine.cancel(localCampaignId).catch(() => undefined);
-            return;
-          }
+        const all = [...held.values()];
+        const renewed = await Promise.all(all.map((lease) => leases.renew(lease).catch(() => false)));
+        const lapsed = all.find((lease, index) => !renewed[index] && !leases.holds(lease));
+        if (lapsed && report.stoppedBecause === null) {
+          report.stoppedBecause = `the lease of account ${lapsed.accountId} lapsed (Redis unreachable or taken over)`;
+          await host.engine.cancel(localCampaignId).catch(() => undefined);
         }
       })();
     },

@@ -167,6 +167,8 @@ async function runCluster(input: {
   } finally {
     await member.leave();
     await Promise.all(nodes.map((node) => node.stop()));
+    // What each node said about its shares (dealt, ended with what): the run's own account, on stderr.
+    for (const line of log) if (/share/.test(line)) process.stderr.write(`  ${line}\n`);
   }
 }
 
