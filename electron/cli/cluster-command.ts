@@ -190,8 +190,9 @@ export function registerClusterCommand(program: Command): void {
         );
       }
       const name = flags.name ?? hostname();
-      const member = await ClusterMembership.join({ url, dataDir, name, heartbeatMs: flags.heartbeatMs, probe });
+      // The application first: loading it blocks this process for a while, and a node must not go silent after joining.
       const app = await openApp({ dataDir });
+      const member = await ClusterMembership.join({ url, dataDir, name, heartbeatMs: flags.heartbeatMs, probe });
       const driver = new NodeDriver({
         host: app,
         redis: member.connection.redis,
@@ -200,7 +201,11 @@ export function registerClusterCommand(program: Command): void {
         clock: systemLocalClock,
         onShare: (event) => console.log(describeShareEvent(event)),
       });
-      member.reportActivity(() => ({ ...driver.counters, campaignId: driver.campaignId }));
+      member.reportActivity(() => ({
+        ...driver.counters,
+        campaignId: driver.campaignId,
+        pendingRecords: driver.pendingRecords,
+      }));
       driver.start();
       console.log(
         `joined ${member.connection.where} as ${name} (node ${member.nodeId}); heartbeat every ${flags.heartbeatMs} ms; SIGTERM leaves`,

@@ -69,7 +69,11 @@ export function registerServeCommand(program: Command): void {
           })
         : null;
       if (cluster && driver) {
-        cluster.reportActivity(() => ({ ...driver.counters, campaignId: driver.campaignId }));
+        cluster.reportActivity(() => ({
+          ...driver.counters,
+          campaignId: driver.campaignId,
+          pendingRecords: driver.pendingRecords,
+        }));
         driver.start();
       }
       app.health.start();

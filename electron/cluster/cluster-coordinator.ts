@@ -48,6 +48,8 @@ export interface CoordinatorOptions {
   onEvent?: (line: string) => void;
   /** Tests: how often the nodes are looked at. */
   watchEveryMs?: number;
+  /** How long the end waits for records a node still holds (default: two lease TTLs and two seconds). */
+  drainMs?: number;
 }
 
 const DEFAULT_LEASE_TTL_MS = 3_000;
@@ -151,6 +153,7 @@ export class ClusterCoordinator {
           this.say(`could not read the nodes: ${(error as Error).message}`),
         );
       }
+      await this.drainRecords(leaseTtlMs);
     } finally {
       await consumer.stop();
       await consumer.pollOnce(0).catch(() => 0); // what arrived during the last pass
@@ -159,6 +162,27 @@ export class ClusterCoordinator {
       app.accounts.releaseLease(`cluster:${campaignId}`);
     }
     return this.report(campaignId, accountIds.length);
+  }
+
+  /**
+   * Every account concluded, the record may still miss what a node sent while it was cut off (its attempts, kept
+   * until committed): the coordinator keeps reading while a node it dealt to reports records not yet committed, or
+   * is isolated but may come back, for up to `drainMs` (default: two lease TTLs and two seconds).
+   */
+  private async drainRecords(leaseTtlMs: number): Promise<void> {
+    const until = Date.now() + (this.options.drainMs ?? 2 * leaseTtlMs + 2_000);
+    while (Date.now() < until) {
+      const views = await this.membership.registry.list().catch(() => null);
+      if (views) {
+        const dealt = views.filter((node) => this.shares.has(node.nodeId) || this.lostNodes.has(node.nodeId));
+        const waiting = dealt.filter((node) => node.health === 'isolated' || (node.pendingRecords ?? 0) > 0);
+        if (waiting.length === 0) return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, this.options.watchEveryMs ?? 200));
+    }
+    this.say(
+      'a node that was cut off has not sent everything it kept: what it sends later stays in the stream in Redis, not in this record',
+    );
   }
 
   private addShares(deal: ReadonlyMap<string, string>, bucket: BucketShare, takeover: boolean): string[] {
@@ -225,6 +249,9 @@ export class ClusterCoordinator {
       const toNodeIds = this.addShares(deal, bucket, true);
       for (const taker of toNodeIds)
         await writeShares(this.membership.connection.redis, campaignId, taker, this.shares.get(taker)!);
+      // Withdrawn from the lost node (also from a plan published again): if it comes back, it drives nothing more.
+      this.shares.set(nodeId, []);
+      await writeShares(this.membership.connection.redis, campaignId, nodeId, []);
       this.takeovers.push({ fromNodeId: nodeId, accounts: orphans.length, toNodeIds, atMs: Date.now() });
       const names = toNodeIds.map((id) => live.find((node) => node.nodeId === id)?.name ?? id);
       this.say(

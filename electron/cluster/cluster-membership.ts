@@ -9,7 +9,7 @@ import type { ClusterUrl } from './cluster-url';
 import { NodeRegistry, type ClusterNodeView, type NodeStatus } from './node-registry';
 import type { NodeProbe } from './node-probe';
 
-export type NodeActivity = Pick<NodeStatus, 'accountsHeld' | 'campaignId' | 'shots' | 'successes'>;
+export type NodeActivity = Pick<NodeStatus, 'accountsHeld' | 'campaignId' | 'shots' | 'successes' | 'pendingRecords'>;
 
 export interface MembershipView {
   where: string;

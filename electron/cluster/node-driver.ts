@@ -65,6 +65,11 @@ export class NodeDriver {
     return running.at(-1)?.[0] ?? null;
   }
 
+  /** Records kept for every campaign that the coordinator has not committed yet. */
+  get pendingRecords(): number {
+    return [...this.campaigns.values()].reduce((sum, campaign) => sum + campaign.outbox.pending, 0);
+  }
+
   start(): void {
     const tick = (): void => {
       if (this.stopping) return;
@@ -82,19 +87,27 @@ export class NodeDriver {
     const { redis, nodeId } = this.options;
     for (const campaignId of await runningCampaigns(redis)) {
       const shares = await readShares(redis, campaignId, nodeId);
-      if (shares.length === 0) continue;
+      if (shares.length === 0) {
+        this.campaigns.get(campaignId)?.again.splice(0);
+        continue;
+      }
       const campaign = await this.campaignFor(campaignId, shares[0]!);
       if (!campaign) continue;
       for (const share of shares) if (!campaign.started.has(share.shareId)) this.startShare(campaign, share);
       // A share stopped by a lapsed lease (Redis was away) is driven again once Redis answers, as a takeover: its
       // accounts are settled first, and those another node took meanwhile stay with it.
-      for (const share of campaign.again.splice(0)) this.startShare(campaign, share, 2 * campaign.plan.leaseTtlMs);
+      // Only while the share is still dealt to this node: the coordinator withdraws the shares of a node it gave up.
+      const dealt = new Set(shares.map((share) => share.shareId));
+      for (const share of campaign.again.splice(0))
+        if (dealt.has(share.shareId.replace(/r\d+$/, '')))
+          this.startShare(campaign, share, 2 * campaign.plan.leaseTtlMs);
     }
     for (const [campaignId, campaign] of this.campaigns) {
       await campaign.outbox.flush();
       if (campaign.running === 0 && !campaign.ended)
         campaign.ended = (await campaignPhase(redis, campaignId)) === 'ended'; // not found: Redis may have lost it
-      if (campaign.ended && campaign.running === 0 && campaign.outbox.pending === 0) this.campaigns.delete(campaignId);
+      // Ended by its coordinator: sent once more above, then forgotten (nobody reads its stream any more).
+      if (campaign.ended && campaign.running === 0) this.campaigns.delete(campaignId);
     }
   }
 

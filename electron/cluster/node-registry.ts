@@ -21,6 +21,8 @@ export interface NodeStatus {
   roundTripMs: number | null;
   shots: number;
   successes: number;
+  /** Records it keeps that the coordinator has not committed yet (absent from an older node). */
+  pendingRecords?: number;
 }
 
 export interface ClusterNodeView extends NodeStatus {
