@@ -2,12 +2,14 @@
 // redis-server, one killed with SIGKILL (shown isolated after three missed heartbeats), one stopped with SIGTERM
 // (gone at once).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { scenarioFromObject, startSimulator } from '../../../electron/sim';
 import { startRedis, type RedisServer } from '../../helpers/redis-server';
 import { makeTempDir } from '../../helpers/temp-dir';
+import { startExternalTarget } from '../../helpers/external-target';
+import { stringify } from 'yaml';
 
 const BIN = 'bin/tminus.js';
 let server: RedisServer;
@@ -172,5 +174,71 @@ describe('tminus cluster and tminus node', { timeout: 45_000 }, () => {
     expect(unreachable.status).not.toBe(0);
     expect(unreachable.stderr).toMatch(/127\.0\.0\.1:1/);
     expect(unreachable.stderr + wrongScheme.stderr).not.toMatch(/s3cret/);
+  });
+});
+
+describe('tminus cluster run', { timeout: 90_000 }, () => {
+  it('coordinates a campaign file across two node processes and prints what each did', async () => {
+    const coordinatorDir = dataDir();
+    const target = await startExternalTarget(coordinatorDir, {
+      items: [{ id: 'T1', name: 'T', stock: 20, opensAt: 'in 14s' }],
+      accounts: { count: 20 },
+      nodes: { count: 1, latency: { baseMs: 5, jitterMs: 1 } },
+      seed: 3,
+    });
+    try {
+      const key = run('cluster', 'key', '--data-dir', coordinatorDir).stdout.trim();
+      for (const name of ['left', 'right']) {
+        const dir = dataDir();
+        run('cluster', 'key', '--set', key, '--data-dir', dir);
+        await startNode(dir, name);
+      }
+      const campaignFile = join(coordinatorDir, 'campaign.yaml');
+      writeFileSync(
+        campaignFile,
+        stringify({
+          name: 'two machines',
+          target: 'external',
+          item: 'T1',
+          opensAt: new Date(target.openAtServerMs).toISOString(),
+          accounts: { count: 20 },
+          armLeadMs: 9_000,
+          limits: { maxDurationMs: 8_000 },
+        }),
+      );
+      const args = ['cluster', 'run', campaignFile, '--cluster', server.url, '--target', target.profileFile];
+      args.push('--accounts', target.accountsFile, '--json', '--data-dir', coordinatorDir);
+      const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+        children.push(child);
+        let stdout = '';
+        let stderr = '';
+        child.stdout!.on('data', (chunk: Buffer) => (stdout += String(chunk)));
+        child.stderr!.on('data', (chunk: Buffer) => (stderr += String(chunk)));
+        child.once('exit', (code) => resolve({ code, stdout, stderr }));
+      });
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stderr).toMatch(/dealt 10 accounts to left/);
+      expect(result.stderr).toMatch(/dealt 10 accounts to right/);
+      const report = JSON.parse(result.stdout) as {
+        accounts: number;
+        booked: number;
+        unknown: number;
+        nodes: Array<{ name: string; accounts: number; successes: number }>;
+      };
+      const orders = await target.orders();
+      expect(orders).toHaveLength(20);
+      expect(report).toMatchObject({ accounts: 20, booked: 20, unknown: 0 });
+      expect(report.nodes.map(({ name, accounts }) => ({ name, accounts }))).toEqual([
+        { name: 'left', accounts: 10 },
+        { name: 'right', accounts: 10 },
+      ]);
+      // No secret reached Redis in clear: the plan is one sealed blob.
+      const client = server.client();
+      const plan = await client.get((await client.keys('tminus:*:plan'))[0]!);
+      expect(plan).not.toMatch(/pass-0001|user0001/);
+    } finally {
+      await target.stop();
+    }
   });
 });
