@@ -15,6 +15,7 @@ import {
 } from '../../electron/cluster';
 import { startRedis } from '../helpers/redis-server';
 import { startNodeProcess, type NodeProcess } from '../helpers/cluster-nodes';
+import { strictBucketRefusals } from '../helpers/strict-bucket';
 import { emitResult, markdownTable, round, type BenchOptions } from './bench-output';
 import { quantile, startHarness, type Harness } from './engine-harness';
 import { createProgress } from '../../electron/cli/progress';
@@ -43,21 +44,6 @@ interface ClusterFigures {
   lostRecords: number;
   requests: number;
   perNode: ClusterCampaignReport['nodes'];
-}
-
-/** Requests a strict token bucket of exactly this size would refuse (the target's own accounting). */
-function overBudget(stamps: number[], ratePerSec: number, burst: number): number {
-  const sorted = [...stamps].sort((a, b) => a - b);
-  let tokens = burst;
-  let last = sorted[0] ?? 0;
-  let refused = 0;
-  for (const at of sorted) {
-    tokens = Math.min(burst, tokens + ((at - last) * ratePerSec) / 1_000);
-    last = at;
-    if (tokens < 1) refused += 1;
-    else tokens -= 1;
-  }
-  return refused;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -172,11 +158,14 @@ async function runCluster(input: {
       successes: stats.accountsWithOrders,
       duplicates: stats.orders - stats.accountsWithOrders,
       overBudget:
-        overBudget(
+        strictBucketRefusals(
           everything.map((a) => a.trueMs),
-          DECLARED.ratePerSec,
-          DECLARED.burst,
-        ) + [...perAccount.values()].reduce((sum, times) => sum + overBudget(times, 2, 2), 0),
+          DECLARED,
+        ) +
+        [...perAccount.values()].reduce(
+          (sum, times) => sum + strictBucketRefusals(times, { ratePerSec: 2, burst: 2 }),
+          0,
+        ),
       firstShotP50Ms: round(quantile(ownShots, 0.5), 2),
       spreadP99Ms: round(quantile(ownShots.map(Math.abs), 0.99), 2),
       takeoverMs: afterKill(() => true),

@@ -22,6 +22,7 @@ import { startRedis, type RedisServer } from '../../helpers/redis-server';
 import { makeTempDir } from '../../helpers/temp-dir';
 import { startNodeProcess } from '../../helpers/cluster-nodes';
 import { startTcpProxy, type TcpProxy } from '../../helpers/tcp-proxy';
+import { strictBucketRefusals } from '../../helpers/strict-bucket';
 import { CLI_SCRIPT, startExternalTarget, type ExternalTarget } from '../../helpers/external-target';
 import type { ServerOrder } from '../../helpers/server-truth';
 import { simulatorProfileText } from '../../helpers/simulator-profile';
@@ -56,21 +57,6 @@ async function startNode(url: string, key: string, name: string, log: string[]):
   const node = await startNodeProcess({ cliScript: CLI_SCRIPT, url, key, name, log, heartbeatMs: 500 });
   stops.push(() => node.stop());
   return node.child;
-}
-
-/** The arrivals replayed through a strict token bucket of exactly the declared size: how many it would refuse. */
-function overBudget(stamps: number[], limit: { ratePerSec: number; burst: number }): number {
-  const sorted = [...stamps].sort((a, b) => a - b);
-  let tokens = limit.burst;
-  let last = sorted[0] ?? 0;
-  let refused = 0;
-  for (const at of sorted) {
-    tokens = Math.min(limit.burst, tokens + ((at - last) * limit.ratePerSec) / 1_000);
-    last = at;
-    if (tokens < 1) refused += 1;
-    else tokens -= 1;
-  }
-  return refused;
 }
 
 interface Cluster {
@@ -205,7 +191,7 @@ async function judge(cluster: Cluster, report: ClusterCampaignReport): Promise<J
   for (const arrival of arrivals.filter((a) => a.key && a.account))
     expect(arrival.key).toBe(clusterKey(plan, String(usernames.get(arrival.account!))));
   const stamps = arrivals.filter((a) => !a.route.startsWith('/admin')).map((a) => a.trueMs);
-  expect(overBudget(stamps, DECLARED), context).toBe(0);
+  expect(strictBucketRefusals(stamps, DECLARED), context).toBe(0);
   return { orders, context };
 }
 
