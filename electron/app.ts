@@ -51,7 +51,7 @@ import { scheduleHandlers } from './schedule/handlers';
 import { NotifyService, watchCampaigns, type DesktopSink } from './notify';
 import { notifierHandlers } from './notify/handlers';
 import { reportHandlers } from './reports/handlers';
-import type { ClusterMembership } from './cluster';
+import { CoordinatedCampaigns, type ClusterMembership } from './cluster';
 import { rehearse } from './rehearsal';
 
 export interface AppOptions {
@@ -263,6 +263,8 @@ export function createApp(options: AppOptions): App {
   });
 
   const engineCalls = engineHandlers(engine, attempts, operatorCaptcha);
+  // A console that joined a cluster coordinates campaigns across it (Settings → Cluster, "Run across the cluster").
+  const coordinated = options.cluster ? new CoordinatedCampaigns(() => app, options.cluster) : null;
   const scheduleCalls = scheduleHandlers(scheduler);
   const handlers: Handlers = {
     ...scheduleCalls,
@@ -285,6 +287,19 @@ export function createApp(options: AppOptions): App {
     'campaigns/update': (input) => {
       notify.checkIds(input.spec.notify ?? [], 'spec.notify');
       return engineCalls['campaigns/update'](input);
+    },
+    'campaigns/cancel': async (input) => {
+      if (!coordinated?.has(input.id)) return engineCalls['campaigns/cancel'](input);
+      await coordinated.cancel(input.id);
+      return engineCalls['campaigns/get'](input);
+    },
+    'cluster/run': async (spec) => {
+      if (!coordinated)
+        throw new TminusError(
+          'CLUSTER_NOT_JOINED',
+          'this console has not joined a cluster: start it with tminus serve --cluster URL',
+        );
+      return engineCalls['campaigns/get']({ id: await coordinated.start(spec) });
     },
     ...accountHandlers({
       accounts,
@@ -348,7 +363,7 @@ export function createApp(options: AppOptions): App {
   };
 
   const router = createRouter(handlers, { onInternalError: options.onInternalError });
-  return {
+  const app: App = {
     dataDir,
     store,
     bus,
@@ -368,6 +383,7 @@ export function createApp(options: AppOptions): App {
     notify,
     async close() {
       stopWatching();
+      await coordinated?.close();
       await scheduler.stop();
       await captcha.close();
       try {
@@ -380,4 +396,5 @@ export function createApp(options: AppOptions): App {
       }
     },
   };
+  return app;
 }

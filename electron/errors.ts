@@ -43,7 +43,8 @@ export type ErrorCode =
   | 'CLUSTER_KEY_MISMATCH'
   | 'CLUSTER_UNREACHABLE'
   | 'CLUSTER_LEASE_LOST'
-  | 'CLUSTER_NO_NODES';
+  | 'CLUSTER_NO_NODES'
+  | 'CLUSTER_NOT_JOINED';
 
 export class TminusError extends Error {
   readonly code: ErrorCode;

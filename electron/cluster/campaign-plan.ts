@@ -48,7 +48,8 @@ const ShareSchema = z.object({
 
 export type DealtShare = z.infer<typeof ShareSchema> & { bucket: BucketShare };
 
-export type CampaignPhase = 'running' | 'ended';
+/** running; ended (every account concluded, or the window over); cancelled (the operator stopped it: nodes stop). */
+export type CampaignPhase = 'running' | 'ended' | 'cancelled';
 
 const context = (campaignId: string): string => `plan:${campaignId}`;
 
@@ -99,13 +100,17 @@ export async function readDeal(redis: Redis, campaignId: string): Promise<Map<st
 
 export async function campaignPhase(redis: Redis, campaignId: string): Promise<CampaignPhase | null> {
   const phase = await redis.get(redisKeys.phase(campaignId));
-  return phase === 'running' || phase === 'ended' ? phase : null;
+  return phase === 'running' || phase === 'ended' || phase === 'cancelled' ? phase : null;
 }
 
-export async function endCampaign(redis: Redis, campaignId: string): Promise<void> {
+export async function endCampaign(
+  redis: Redis,
+  campaignId: string,
+  phase: Exclude<CampaignPhase, 'running'> = 'ended',
+): Promise<void> {
   await redis
     .multi()
-    .set(redisKeys.phase(campaignId), 'ended', 'PX', PLAN_KEEP_MS)
+    .set(redisKeys.phase(campaignId), phase, 'PX', PLAN_KEEP_MS)
     .srem(redisKeys.campaigns, campaignId)
     .exec();
 }

@@ -4,12 +4,18 @@
 // stream into SQLite — while it watches the nodes: the unconcluded accounts of a node that is isolated (three missed
 // heartbeats) or gone are dealt again to the live ones as a takeover share (settled before they are driven again),
 // with the lost node's share of the bucket, so the shares never add up past the declared budget. It ends when every
-// account has a conclusion or the campaign's window (and one lease TTL) is over.
+// account has a conclusion or the campaign's window (and one lease TTL) is over, or the operator cancels it.
+// The record is kept twice in one transaction: as the stream's records (cluster_records: identity, fence, late) and
+// as an ordinary campaign with its attempts (campaigns.cluster, attempts.node_id), which the console's timeline,
+// attribution and exports read as they read a campaign this machine drove — by node as one more dimension.
 import { randomUUID } from 'node:crypto';
 import type { App } from '../app';
 import type { CampaignSpecInput } from '../engine';
 import { TminusError } from '../errors';
-import { ClusterRecordsRepository } from '../store';
+import type { CampaignState } from '../ipc/contract';
+import { nodeName } from '../common/attribution-buckets';
+import { OutcomeSchema } from '../common/outcome';
+import { CampaignsRepository, ClusterRecordsRepository, type AttemptRecord, type ClusterRecordRow } from '../store';
 import { dealAccounts, shareBucket, type BucketShare, type DealNode } from './account-deal';
 import { AttemptConsumer, type StreamRecord } from './attempt-consumer';
 import { endCampaign, publishPlan, writeShares, type CampaignPlan, type DealtShare } from './campaign-plan';
@@ -39,6 +45,12 @@ export interface ClusterCampaignReport {
   nodes: NodeFigures[];
   takeovers: Array<{ fromNodeId: string; accounts: number; toNodeIds: string[]; atMs: number }>;
   records: number;
+  /** Attempts in the record (cluster_records of kind attempt), and how many booked. */
+  attempts: number;
+  successes: number;
+  byOutcome: Record<string, number>;
+  /** The campaign was cancelled by the operator before every account concluded. */
+  cancelled: boolean;
 }
 
 export interface CoordinatorOptions {
@@ -53,6 +65,36 @@ export interface CoordinatorOptions {
 }
 
 const DEFAULT_LEASE_TTL_MS = 3_000;
+/** How often the campaign's row is touched while it is coordinated (well inside COORDINATOR_SILENT_MS). */
+const TOUCH_EVERY_MS = 5_000;
+
+/** A node's attempt as a row of the coordinator's `attempts` (its account ids are this pool's: the plan's ids). */
+function attemptRow(campaignId: string, record: ClusterRecordRow): AttemptRecord {
+  const body = record.body as AttemptBody;
+  const outcome = OutcomeSchema.safeParse(body.outcome);
+  return {
+    campaignId,
+    accountId: Number(record.accountId),
+    itemId: body.itemId ?? '',
+    endpoint: body.endpoint,
+    idempotencyKey: body.idempotencyKey,
+    retry: body.retry,
+    plannedSendLocalMs: null,
+    plannedSendServerMs: body.plannedSendServerMs ?? null,
+    sentLocalMs: body.sentLocalMs,
+    sentServerMs: body.sentServerMs ?? null,
+    serverReceivedMs: body.serverReceivedMs ?? null,
+    latencyMs: body.latencyMs,
+    httpStatus: body.httpStatus ?? null,
+    // A node of a newer version may tell an outcome this one does not know: kept, as a fatal one that says so.
+    outcome: outcome.success ? outcome.data : 'fatal',
+    errorCode: outcome.success ? (body.errorCode ?? null) : 'UNKNOWN_OUTCOME',
+    errorMessage: outcome.success ? (body.errorMessage ?? null) : `the node said ${String(body.outcome)}`,
+    captchaConfidence: body.captchaConfidence ?? null,
+    orderId: body.orderId ?? null,
+    nodeId: record.nodeId,
+  };
+}
 
 function dealNode(node: ClusterNodeView): DealNode {
   return { nodeId: node.nodeId, roundTripMs: node.roundTripMs, load: node.accountsHeld };
@@ -60,6 +102,10 @@ function dealNode(node: ClusterNodeView): DealNode {
 
 export class ClusterCoordinator {
   private readonly records: ClusterRecordsRepository;
+  private readonly campaigns: CampaignsRepository;
+  private cancelledAtMs: number | null = null;
+  /** The campaign's id, once `run` has made it (the console opens it at once). */
+  campaignId: string | null = null;
   private readonly outcomes = new Map<string, OutcomeBody & { fence: number }>();
   /** Where each account is dealt now. */
   private readonly holder = new Map<string, string>();
@@ -77,6 +123,16 @@ export class ClusterCoordinator {
     private readonly options: CoordinatorOptions = {},
   ) {
     this.records = new ClusterRecordsRepository(app.store.db);
+    this.campaigns = new CampaignsRepository(app.store.db);
+  }
+
+  /** Stops the campaign on every node (each cancels its shares); `run` ends once their records are in. */
+  cancel(): void {
+    this.cancelledAtMs ??= Date.now();
+  }
+
+  private setState(campaignId: string, state: CampaignState): void {
+    this.app.bus.emit('campaign/state', { campaignId, state, atMs: Date.now() });
   }
 
   private say(line: string): void {
@@ -88,10 +144,13 @@ export class ClusterCoordinator {
     return `s${this.shareCount}`;
   }
 
-  /** Deals, publishes, keeps the record and watches the nodes until the campaign ends. */
-  async run(input: CampaignSpecInput): Promise<ClusterCampaignReport> {
+  /**
+   * Deals, publishes, keeps the record and watches the nodes until the campaign ends. `onStarted` is told the
+   * campaign's id once its record exists and its plan is published (the console opens it then).
+   */
+  async run(input: CampaignSpecInput, onStarted?: (campaignId: string) => void): Promise<ClusterCampaignReport> {
     const { app, membership } = this;
-    const { spec, openAtServerMs } = app.engine.check(input);
+    const { spec, openAtServerMs, timeZone } = app.engine.check(input);
     const profile = app.engine.profile(spec.target);
     const leaseTtlMs = this.options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
     const nodes = (await membership.registry.list()).filter(
@@ -128,7 +187,30 @@ export class ClusterCoordinator {
     const deal = dealAccounts(accountIds, nodes.map(dealNode));
     this.addShares(deal, declared, false);
     this.plan = plan;
-    await publishPlan(membership.connection.redis, membership.connection.sealer, plan, this.shares);
+    this.campaigns.insert(
+      {
+        id: campaignId,
+        targetId: spec.target,
+        name: spec.name,
+        itemId: spec.item,
+        openAtServerMs,
+        timeZone,
+        spec,
+        cluster: membership.connection.where,
+      },
+      Date.now(),
+    );
+    this.campaignId = campaignId;
+    try {
+      await publishPlan(membership.connection.redis, membership.connection.sealer, plan, this.shares);
+    } catch (error) {
+      this.finish(campaignId, 'failed', null, `the plan could not be published: ${(error as Error).message}`);
+      app.accounts.releaseLease(`cluster:${campaignId}`);
+      throw error;
+    }
+    this.campaigns.markArmed(campaignId, Date.now());
+    this.setState(campaignId, 'armed');
+    onStarted?.(campaignId);
     for (const node of nodes) {
       const count = [...deal.values()].filter((id) => id === node.nodeId).length;
       this.say(
@@ -146,22 +228,70 @@ export class ClusterCoordinator {
     });
     consumer.start();
     const endServerMs = openAtServerMs + spec.limits.maxDurationMs + leaseTtlMs + 2_000;
+    const serverNow = (): number => app.clock.serverNowMs() ?? Date.now();
+    let state: CampaignState = 'armed';
+    let failure: string | null = null;
+    let touchedAtMs = Date.now();
     try {
-      while (this.outcomes.size < accountIds.length && (app.clock.serverNowMs() ?? Date.now()) < endServerMs) {
+      while (this.outcomes.size < accountIds.length && serverNow() < endServerMs && this.cancelledAtMs === null) {
         await new Promise((resolve) => setTimeout(resolve, this.options.watchEveryMs ?? 200));
+        if (state === 'armed' && serverNow() >= openAtServerMs) {
+          state = 'firing';
+          this.campaigns.setState(campaignId, state, Date.now());
+          this.setState(campaignId, state);
+        }
         await this.watchNodes(campaignId, declared).catch((error: unknown) =>
           this.say(`could not read the nodes: ${(error as Error).message}`),
         );
+        if (Date.now() - touchedAtMs >= TOUCH_EVERY_MS) {
+          touchedAtMs = Date.now();
+          this.campaigns.touch(campaignId, touchedAtMs); // still coordinated (../engine/engine-service.ts)
+        }
+      }
+      if (this.cancelledAtMs !== null) {
+        // Every node cancels its shares within a poll; what they sent until then still comes in below.
+        await endCampaign(membership.connection.redis, campaignId, 'cancelled');
+        this.say('cancelled: every node stops its shares');
+        await new Promise((resolve) => setTimeout(resolve, leaseTtlMs));
       }
       await this.drainRecords(leaseTtlMs);
+    } catch (error) {
+      failure = (error as Error).message;
+      throw error;
     } finally {
       await consumer.stop();
       await consumer.pollOnce(0).catch(() => 0); // what arrived during the last pass
       consumerConnection.disconnect();
-      await endCampaign(membership.connection.redis, campaignId).catch(() => undefined);
+      if (this.cancelledAtMs === null)
+        await endCampaign(membership.connection.redis, campaignId).catch(() => undefined);
       app.accounts.releaseLease(`cluster:${campaignId}`);
+      const report = this.report(campaignId, accountIds.length);
+      this.finish(
+        campaignId,
+        failure !== null ? 'failed' : this.cancelledAtMs !== null ? 'cancelled' : 'completed',
+        report,
+        failure,
+      );
     }
     return this.report(campaignId, accountIds.length);
+  }
+
+  private finish(
+    campaignId: string,
+    state: CampaignState,
+    report: ClusterCampaignReport | null,
+    error: string | null,
+  ): void {
+    // Shaped like a run summary where the console reads one (successes, attempts, outcomes, intents).
+    const summary = report && {
+      cluster: true,
+      ...report,
+      successes: report.booked,
+      intents: { booked: report.booked, notBooked: report.notBooked, unknown: report.unknown },
+      openAtServerMs: this.plan?.openAtServerMs ?? null,
+    };
+    this.campaigns.finish(campaignId, state, summary, null, Date.now(), error);
+    this.setState(campaignId, state);
   }
 
   /**
@@ -261,7 +391,28 @@ export class ClusterCoordinator {
   }
 
   private commit(campaignId: string, records: StreamRecord[]): void {
-    this.records.commit(records.map((record) => ({ ...record, campaignId })));
+    const db = this.app.store.db;
+    const attemptIds = db.transaction(() => {
+      const added = this.records.commit(records.map((record) => ({ ...record, campaignId })));
+      const attempts = added.filter((row) => row.kind === 'attempt');
+      const ids = this.app.attempts.insertBatch(attempts.map((row) => attemptRow(campaignId, row)));
+      return new Map(attempts.map((row, index) => [row, ids[index]!]));
+    })();
+    for (const [row, attemptId] of attemptIds) {
+      const body = row.body as AttemptBody;
+      this.app.bus.emit('attempt/recorded', {
+        campaignId,
+        attemptId,
+        accountId: Number(row.accountId),
+        endpoint: body.endpoint,
+        retry: body.retry,
+        sentLocalMs: body.sentLocalMs,
+        sentServerMs: body.sentServerMs ?? null,
+        nodeId: row.nodeId,
+        latencyMs: body.latencyMs,
+        outcome: OutcomeSchema.catch('fatal').parse(body.outcome),
+      });
+    }
     for (const record of records) {
       if (record.kind !== 'outcome') continue;
       const body = record.body as OutcomeBody;
@@ -277,11 +428,13 @@ export class ClusterCoordinator {
     const figuresOf = (nodeId: string): NodeFigures => {
       let known = figures.get(nodeId);
       if (!known) {
-        known = { nodeId, name: nodeId.replace(/-[0-9a-f]{8}$/, ''), accounts: 0, shots: 0, successes: 0, late: 0 };
+        known = { nodeId, name: nodeName(nodeId), accounts: 0, shots: 0, successes: 0, late: 0 };
         figures.set(nodeId, known);
       }
       return known;
     };
+    const byOutcome: Record<string, number> = {};
+    let attempts = 0;
     for (const row of rows) {
       const node = figuresOf(row.nodeId);
       if (row.kind === 'outcome') {
@@ -289,7 +442,10 @@ export class ClusterCoordinator {
         continue;
       }
       node.shots += 1;
-      if ((row.body as AttemptBody).outcome === 'success') node.successes += 1;
+      attempts += 1;
+      const outcome = (row.body as AttemptBody).outcome;
+      byOutcome[outcome] = (byOutcome[outcome] ?? 0) + 1;
+      if (outcome === 'success') node.successes += 1;
       if (row.late) node.late += 1;
     }
     const states = [...this.outcomes.values()].map((outcome) => outcome.state);
@@ -304,6 +460,10 @@ export class ClusterCoordinator {
       nodes: [...figures.values()].sort((a, b) => a.nodeId.localeCompare(b.nodeId)),
       takeovers: this.takeovers,
       records: rows.length,
+      attempts,
+      successes: byOutcome.success ?? 0,
+      byOutcome,
+      cancelled: this.cancelledAtMs !== null,
     };
   }
 }

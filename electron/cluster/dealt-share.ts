@@ -14,7 +14,7 @@ import { AccountLeases, type ClusterLease } from './account-leases';
 import type { AttemptOutbox } from './attempt-outbox';
 import type { CampaignPlan, DealtShare } from './campaign-plan';
 
-export type ShareHost = Pick<App, 'engine' | 'accounts' | 'bus' | 'intents'>;
+export type ShareHost = Pick<App, 'engine' | 'accounts' | 'bus' | 'intents' | 'attempts'>;
 
 /** What a share did, for the node's heartbeat and its log. */
 export interface ShareCounters {
@@ -31,6 +31,11 @@ export interface OutcomeBody {
   nodeId: string;
 }
 
+/**
+ * An attempt as a node sends it (`kind: attempt`): the row it recorded, less its local ids — what the coordinator's
+ * record, timeline, attribution and exports need. Instants on the server's clock are comparable across nodes;
+ * `sentLocalMs` is the sending node's own clock.
+ */
 export interface AttemptBody {
   nodeId: string;
   outcome: string;
@@ -39,6 +44,15 @@ export interface AttemptBody {
   endpoint: string;
   retry: number;
   idempotencyKey: string;
+  itemId?: string;
+  plannedSendServerMs?: number | null;
+  sentServerMs?: number | null;
+  serverReceivedMs?: number | null;
+  httpStatus?: number | null;
+  errorCode?: string | null;
+  errorMessage?: string | null;
+  captchaConfidence?: number | null;
+  orderId?: string | null;
 }
 
 export interface ShareReport {
@@ -96,6 +110,7 @@ export async function driveShare(input: {
   counters: ShareCounters;
   /** Local instant after which nothing of this campaign may start (its window is over). */
   endLocalMs: number;
+  /** This node is leaving, or the operator cancelled the campaign: nothing more starts, nothing is concluded. */
   stopped: () => boolean;
 }): Promise<ShareReport> {
   const { host, plan, share, outbox, counters, clock } = input;
@@ -133,6 +148,10 @@ export async function driveShare(input: {
     waitedForUnrecorded: false,
   };
   if (held.size === 0) return report;
+  if (input.stopped()) {
+    await Promise.all([...held.values()].map((lease) => leases.release(lease).catch(() => undefined)));
+    return { ...report, stoppedBecause: 'stopped before it was driven' };
+  }
   counters.accountsHeld += held.size;
 
   const leasedClusterIds = [...held.keys()];
@@ -154,6 +173,8 @@ export async function driveShare(input: {
     if (!lease) return;
     counters.shots += 1;
     if (attempt.outcome === 'success') counters.successes += 1;
+    // Heard after the batch was written (never on the fire path): the row as stored, by its id.
+    const row = host.attempts.get(attempt.attemptId);
     const body: AttemptBody = {
       nodeId: input.nodeId,
       outcome: attempt.outcome,
@@ -162,6 +183,15 @@ export async function driveShare(input: {
       endpoint: attempt.endpoint,
       retry: attempt.retry,
       idempotencyKey: keyOf.get(clusterId!)!,
+      itemId: row?.itemId ?? plan.spec.item,
+      plannedSendServerMs: row?.plannedSendServerMs ?? null,
+      sentServerMs: row?.sentServerMs ?? null,
+      serverReceivedMs: row?.serverReceivedMs ?? null,
+      httpStatus: row?.httpStatus ?? null,
+      errorCode: row?.errorCode ?? null,
+      errorMessage: row?.errorMessage ?? null,
+      captchaConfidence: row?.captchaConfidence ?? null,
+      orderId: row?.orderId ?? null,
     };
     outbox.push(clusterId!, lease.fence, body, 'attempt');
   });

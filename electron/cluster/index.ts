@@ -24,3 +24,4 @@ export {
 export { driveShare, clusterKey, type AttemptBody, type OutcomeBody, type ShareReport } from './dealt-share';
 export { NodeDriver } from './node-driver';
 export { ClusterCoordinator, type ClusterCampaignReport, type NodeFigures } from './cluster-coordinator';
+export { CoordinatedCampaigns } from './coordinated-campaigns';

@@ -44,6 +44,8 @@ interface CampaignOnNode {
   running: number;
   /** The coordinator ended the campaign: once the outbox is empty it is forgotten. */
   ended: boolean;
+  /** The operator cancelled it: no share starts or starts again, the running ones are cancelled. */
+  cancelled: boolean;
 }
 
 /** How long a record sent but not committed waits before it is sent again (Redis may have lost it). */
@@ -93,6 +95,7 @@ export class NodeDriver {
       }
       const campaign = await this.campaignFor(campaignId, shares[0]!);
       if (!campaign) continue;
+      if (campaign.cancelled) continue;
       for (const share of shares) if (!campaign.started.has(share.shareId)) this.startShare(campaign, share);
       // A share stopped by a lapsed lease (Redis was away) is driven again once Redis answers, as a takeover: its
       // accounts are settled first, and those another node took meanwhile stay with it.
@@ -104,8 +107,12 @@ export class NodeDriver {
     }
     for (const [campaignId, campaign] of this.campaigns) {
       await campaign.outbox.flush();
-      if (campaign.running === 0 && !campaign.ended)
-        campaign.ended = (await campaignPhase(redis, campaignId)) === 'ended'; // not found: Redis may have lost it
+      if (!campaign.ended) {
+        const phase = await campaignPhase(redis, campaignId); // not found: Redis may have lost it
+        // Cancelled by the operator: this node's shares stop now (each account's conclusion is still sent).
+        if (phase === 'cancelled') await this.cancelShares(campaignId, campaign);
+        campaign.ended = phase !== null && phase !== 'running' && campaign.running === 0;
+      }
       // Ended by its coordinator: sent once more above, then forgotten (nobody reads its stream any more).
       if (campaign.ended && campaign.running === 0) this.campaigns.delete(campaignId);
     }
@@ -129,6 +136,7 @@ export class NodeDriver {
       again: [],
       running: 0,
       ended: false,
+      cancelled: false,
     };
     this.campaigns.set(campaignId, campaign);
     return campaign;
@@ -178,11 +186,12 @@ export class NodeDriver {
       outbox: campaign.outbox,
       counters: this.counters,
       endLocalMs: Math.min(endLocalMs, this.options.clock.nowMs() + acquireForMs),
-      stopped: () => this.stopping,
+      stopped: () => this.stopping || campaign.cancelled,
     })
       .then((report) => {
         this.options.onShare?.({ campaignId: plan.campaignId, shareId: share.shareId, phase: 'end', report });
-        if (report.stoppedBecause !== null && !this.stopping && this.options.clock.nowMs() < endLocalMs)
+        const halted = this.stopping || campaign.cancelled;
+        if (report.stoppedBecause !== null && !halted && this.options.clock.nowMs() < endLocalMs)
           campaign.again.push({ ...share, shareId: `${share.shareId}r${campaign.started.size}`, takeover: true });
       })
       .catch((error: unknown) =>
@@ -198,6 +207,15 @@ export class NodeDriver {
         this.shares.delete(driving);
       });
     this.shares.add(driving);
+  }
+
+  private async cancelShares(campaignId: string, campaign: CampaignOnNode): Promise<void> {
+    if (campaign.cancelled) return;
+    campaign.cancelled = true;
+    campaign.again.splice(0);
+    // A share still waiting for its leases sees `cancelled` and stops; one already driving is cancelled here.
+    for (const shareId of campaign.started)
+      await this.options.host.engine.cancel(`${campaignId}~${shareId}`).catch(() => undefined);
   }
 
   private drivenHere(localCampaignId: string): boolean {

@@ -10,6 +10,7 @@ export const DimensionSchema = z.enum([
   'errorClass',
   'captchaConfidence',
   'retry',
+  'node',
 ]);
 export type Dimension = z.output<typeof DimensionSchema>;
 export const DIMENSIONS = DimensionSchema.options;
@@ -21,3 +22,6 @@ export const FIRE_RANGE_MS: readonly [number, number] = [-100, 500];
 export const LATENCY_EDGES = [0, 5, 10, 20, 50, 100, 200, 500, 1000, 3000] as const;
 /** Captcha confidence buckets are tenths; retries from this number on share one bucket. */
 export const RETRY_CAP = 10;
+
+/** A node's name from the id the record keeps (`name-` and eight hex digits, ../cluster/cluster-membership.ts). */
+export const nodeName = (nodeId: string): string => nodeId.replace(/-[0-9a-f]{8}$/, '');

@@ -61,6 +61,19 @@ export const specHash = (spec: CampaignSpec): string =>
 
 const ACTIVE = new Set(['armed', 'firing']);
 
+/** How long a cluster campaign's coordinator may leave its record untouched before the campaign counts as stopped. */
+export const COORDINATOR_SILENT_MS = 60_000;
+const COORDINATOR_GONE = 'its coordinator stopped before the end (the process ended or crashed)';
+
+/** A campaign coordinated across a cluster is driven by its nodes and its coordinator, never by this engine. */
+function drivenHere(campaign: CampaignRecord, what: string): void {
+  if (campaign.cluster !== null)
+    throw new TminusError(
+      'CAMPAIGN_STATE',
+      `campaign ${campaign.name} is coordinated across the cluster (${campaign.cluster}): it is ${what} where it is coordinated`,
+    );
+}
+
 export class EngineService {
   private readonly budgets: TargetBudgets;
   private readonly runners = new Map<
@@ -425,6 +438,7 @@ export class EngineService {
    */
   async resume(id: string): Promise<{ campaign: CampaignRecord; done: Promise<RunSummary | null> }> {
     const campaign = this.get(id);
+    drivenHere(campaign, 'resumed');
     if (campaign.state !== 'interrupted' || this.runners.has(id))
       throw new TminusError(
         'CAMPAIGN_STATE',
@@ -478,6 +492,7 @@ export class EngineService {
     const campaign = this.get(id);
     const running = this.runners.get(id);
     if (!running) {
+      drivenHere(campaign, 'cancelled');
       if (campaign.state === 'draft' || campaign.state === 'armed') {
         this.deps.campaigns.setState(id, 'cancelled', this.deps.clock.nowMs());
         this.deps.accounts.releaseLease(id);
@@ -503,6 +518,14 @@ export class EngineService {
    * not all tell is reconciled again next time.
    */
   async reconcileInterrupted(): Promise<ReconcileReport[]> {
+    // A cluster campaign whose coordinator stopped touching its record (it crashed) is over: its nodes end their
+    // shares by their window, and what they sent stays in the campaign's stream in Redis.
+    for (const campaign of this.deps.campaigns.inStates(['armed', 'firing'], { coordinated: true })) {
+      const nowMs = this.deps.clock.nowMs();
+      if (nowMs - campaign.updatedAtMs < COORDINATOR_SILENT_MS) continue;
+      this.deps.campaigns.finish(campaign.id, 'interrupted', campaign.summary, null, nowMs, COORDINATOR_GONE);
+      this.deps.bus.emit('campaign/state', { campaignId: campaign.id, state: 'interrupted', atMs: nowMs });
+    }
     for (const campaign of this.deps.campaigns.inStates(['armed', 'firing'])) {
       if (this.runners.has(campaign.id)) continue;
       this.deps.campaigns.setState(campaign.id, 'interrupted', this.deps.clock.nowMs());
@@ -541,6 +564,7 @@ export class EngineService {
   /** Reconciles one campaign that is not running (`tminus reconcile --campaign ID`, the console). */
   async reconcile(id: string): Promise<ReconcileReport> {
     const campaign = this.get(id);
+    drivenHere(campaign, 'reconciled');
     if (this.runners.has(id))
       throw new TminusError('CAMPAIGN_STATE', `campaign ${campaign.name} is running; it settles its own results`);
     if (campaign.state === 'armed' || campaign.state === 'firing') {

@@ -17,6 +17,7 @@ export const campaignView = (campaign: CampaignRecord, intents: IntentCounts) =>
   observedOpenAtServerMs: campaign.observedOpenAtServerMs,
   createdAtMs: campaign.createdAtMs,
   errorMessage: campaign.errorMessage,
+  cluster: campaign.cluster,
   intents,
 });
 

@@ -48,6 +48,8 @@ const call = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => 
 export const calls = {
   'app/info': call(z.object({}).strict(), AppInfoSchema),
   'cluster/status': call(z.object({}).strict(), ClusterStatusSchema),
+  /** A campaign dealt to the cluster's live nodes and coordinated by this process (it must have joined). */
+  'cluster/run': call(CampaignSpecSchema, CampaignViewSchema),
   'targets/validate': call(ValidateTargetInputSchema, ValidateTargetOutputSchema),
   'sim/status': call(z.object({}).strict(), SimStatusSchema),
   'sim/start': call(
@@ -277,6 +279,10 @@ export const events = {
     endpoint: z.string(),
     retry: z.number().int(),
     sentLocalMs: z.number(),
+    /** Sent on the target's clock, where the sender said (a cluster node's attempt: its local clock is not ours). */
+    sentServerMs: z.number().nullable().optional(),
+    /** The cluster node that sent it; absent: this machine. */
+    nodeId: z.string().optional(),
     latencyMs: z.number().nullable(),
     outcome: OutcomeSchema,
   }),

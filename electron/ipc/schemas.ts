@@ -221,6 +221,8 @@ export const CampaignViewSchema = z.object({
   createdAtMs: z.number(),
   /** Why arming or the run failed, in words. */
   errorMessage: z.string().nullable(),
+  /** Where a campaign coordinated across a cluster was dealt; null: driven by this machine. */
+  cluster: z.string().nullable(),
   /** Each account's booking as the record holds it; `unknown` ones wait for reconciliation. */
   intents: z.object({
     prepared: z.number().int(),
@@ -334,6 +336,8 @@ export const AttemptRowSchema = z.object({
   errorCode: z.string().nullable(),
   captchaConfidence: z.number().nullable(),
   orderId: z.string().nullable(),
+  /** The cluster node that sent it; null: this machine. */
+  nodeId: z.string().nullable(),
 });
 
 export const ExportKindSchema = z.enum(['attempts', 'summary', 'attribution']);

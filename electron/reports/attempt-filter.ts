@@ -9,6 +9,8 @@ export const AttemptFilterSchema = z
     endpoint: z.string().max(500).optional(),
     retry: z.number().int().min(0).optional(),
     errorCode: z.string().max(200).optional(),
+    /** The cluster node that sent them; null: this machine. */
+    nodeId: z.string().max(200).nullable().optional(),
     /** A bucket of a range dimension: [from, to) of the fire offset (ms from the open instant), latency or confidence. */
     range: z
       .object({
@@ -53,6 +55,11 @@ export function filterSql(filter: AttemptFilter = {}): { sql: string; params: Re
   if (filter.errorCode !== undefined) {
     clauses.push('coalesce(a.error_code, a.outcome) = @errorCode');
     params.errorCode = filter.errorCode;
+  }
+  if (filter.nodeId === null) clauses.push('a.node_id IS NULL');
+  else if (filter.nodeId !== undefined) {
+    clauses.push('a.node_id = @nodeId');
+    params.nodeId = filter.nodeId;
   }
   if (filter.range) {
     const column = RANGE_COLUMNS[filter.range.field];

@@ -28,6 +28,8 @@ export const ATTEMPT_COLUMNS = [
   'captcha_confidence',
   'order_id',
   'idempotency_key',
+  // The cluster node that sent it (empty: this machine); `sent_local` is then that node's own clock.
+  'node',
 ];
 
 export interface ExportOptions {
@@ -57,6 +59,7 @@ interface Row {
   captcha_confidence: number | null;
   order_id: string | null;
   idempotency_key: string;
+  node_id: string | null;
 }
 
 const PAGE = 1_000;
@@ -84,7 +87,7 @@ export async function exportAttempts(
   const { sql, params } = filterSql(options.filter);
   const page = db.prepare(`SELECT a.id, a.account_id, u.username, a.item_id, a.endpoint, a.retry, a.outcome,
       a.http_status, a.error_code, a.error_message, a.planned_send_server_ms, a.sent_server_ms, a.server_received_ms,
-      a.sent_local_ms, a.latency_ms, a.captcha_confidence, a.order_id, a.idempotency_key
+      a.sent_local_ms, a.latency_ms, a.captcha_confidence, a.order_id, a.idempotency_key, a.node_id
     FROM attempts a LEFT JOIN accounts u ON u.id = a.account_id
     WHERE a.campaign_id = @campaignId AND a.id > @after${sql} ORDER BY a.id LIMIT ${PAGE}`);
   const total = (
@@ -122,6 +125,7 @@ export async function exportAttempts(
         row.captcha_confidence === null ? null : Number(row.captcha_confidence.toFixed(4)),
         row.order_id,
         row.idempotency_key,
+        row.node_id,
       ];
       const wait = sink.row(cells);
       if (wait) await wait;

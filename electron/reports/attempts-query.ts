@@ -28,6 +28,8 @@ export interface AttemptRow {
   errorCode: string | null;
   captchaConfidence: number | null;
   orderId: string | null;
+  /** The cluster node that sent it; null: this machine. */
+  nodeId: string | null;
 }
 
 export function queryAttempts(
@@ -52,7 +54,8 @@ export function queryAttempts(
       `SELECT a.id, a.account_id AS accountId, u.username, a.endpoint, a.retry,
          a.planned_send_server_ms AS plannedSendServerMs, a.sent_server_ms AS sentServerMs,
          a.server_received_ms AS serverReceivedMs, a.latency_ms AS latencyMs, a.http_status AS httpStatus,
-         a.outcome, a.error_code AS errorCode, a.captcha_confidence AS captchaConfidence, a.order_id AS orderId
+         a.outcome, a.error_code AS errorCode, a.captcha_confidence AS captchaConfidence, a.order_id AS orderId,
+         a.node_id AS nodeId
        FROM attempts a LEFT JOIN accounts u ON u.id = a.account_id
        WHERE a.campaign_id = @campaignId${sql} ORDER BY ${order} LIMIT @limit OFFSET @offset`,
     )
@@ -79,11 +82,12 @@ export function campaignAccounts(
          SELECT account_id, count(*) AS attempts, coalesce(sum(outcome = 'success'), 0) AS successes,
            max(id) AS last_id
          FROM attempts INDEXED BY attempts_attr_account WHERE campaign_id = @campaignId GROUP BY account_id)
-       SELECT u.id AS accountId, u.username, u.status, u.lease_owner = @campaignId AS leased,
+       SELECT u.id AS accountId, u.username, u.status,
+         u.lease_owner IN (@campaignId, 'cluster:' || @campaignId) AS leased,
          coalesce(used.attempts, 0) AS attempts, coalesce(used.successes, 0) AS successes,
          (SELECT outcome FROM attempts WHERE id = used.last_id) AS lastOutcome
        FROM accounts u LEFT JOIN used ON used.account_id = u.id
-       WHERE u.lease_owner = @campaignId OR used.account_id IS NOT NULL
+       WHERE u.lease_owner IN (@campaignId, 'cluster:' || @campaignId) OR used.account_id IS NOT NULL
        ORDER BY u.id`,
     )
     .all({ campaignId })

@@ -1,10 +1,17 @@
 // Success-rate attribution: a campaign's attempts counted by one dimension (account, endpoint, fire offset, latency,
-// outcome, error class, captcha confidence, retry number), each bucket with its attempts, successes and rate.
+// outcome, error class, captcha confidence, retry number, cluster node), each bucket with its attempts, successes and rate.
 // Every query reads one covering index (migration 0005) and never sorts: columns are grouped in index order, and
 // ranges (fire offset, latency, confidence) are counted one index range per bucket. A million attempts answer in
 // well under 200 ms per dimension (`tminus bench reports`).
 import type Database from 'better-sqlite3';
-import { FIRE_BUCKET_MS, FIRE_RANGE_MS, LATENCY_EDGES, RETRY_CAP, type Dimension } from '../common/attribution-buckets';
+import {
+  FIRE_BUCKET_MS,
+  FIRE_RANGE_MS,
+  LATENCY_EDGES,
+  RETRY_CAP,
+  nodeName,
+  type Dimension,
+} from '../common/attribution-buckets';
 
 export { DIMENSIONS, type Dimension } from '../common/attribution-buckets';
 
@@ -98,6 +105,8 @@ function label(dimension: Dimension, key: string | number | null, names: Map<num
     }
     case 'captchaConfidence':
       return key === null ? 'no captcha' : `${(key as number).toFixed(1)}–${((key as number) + 0.1).toFixed(1)}`;
+    case 'node':
+      return key === null ? 'this machine' : nodeName(key as string);
     case 'retry':
       return (key as number) >= RETRY_CAP
         ? `retry ${RETRY_CAP}+`
@@ -110,7 +119,7 @@ function label(dimension: Dimension, key: string | number | null, names: Map<num
 }
 
 export class AttributionQueries {
-  private readonly grouped: Record<'account' | 'endpoint' | 'retry' | 'errorClass', Database.Statement>;
+  private readonly grouped: Record<'account' | 'endpoint' | 'retry' | 'errorClass' | 'node', Database.Statement>;
   private readonly fire: RangeCounter;
   private readonly latency: RangeCounter;
   private readonly confidence: RangeCounter;
@@ -127,6 +136,7 @@ export class AttributionQueries {
       account: group('account_id', 'attempts_attr_account', 'account_id AS key'),
       endpoint: group('endpoint', 'attempts_attr_endpoint', 'endpoint AS key'),
       retry: group('retry', 'attempts_attr_retry', 'retry AS key'),
+      node: group('node_id', 'attempts_attr_node', 'node_id AS key'),
       errorClass: group('outcome, error_code', 'attempts_attr_error', 'outcome, error_code AS errorCode'),
     };
     this.fire = new RangeCounter(db, 'sent_server_ms', 'attempts_attr_fire');
@@ -160,6 +170,7 @@ export class AttributionQueries {
     switch (dimension) {
       case 'account':
       case 'endpoint':
+      case 'node':
         return this.grouped[dimension].all({ campaignId }) as Counted[];
       case 'retry':
         return merge(this.grouped.retry.all({ campaignId }) as Counted[], (key) => Math.min(RETRY_CAP, key as number));

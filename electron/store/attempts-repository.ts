@@ -22,6 +22,8 @@ export interface AttemptRecord {
   errorMessage: string | null;
   captchaConfidence: number | null;
   orderId: string | null;
+  /** The cluster node that sent it (a campaign coordinated across machines); null or absent: this machine. */
+  nodeId?: string | null;
 }
 
 const COLUMNS: Array<[keyof AttemptRecord, string]> = [
@@ -44,6 +46,7 @@ const COLUMNS: Array<[keyof AttemptRecord, string]> = [
   ['errorMessage', 'error_message'],
   ['captchaConfidence', 'captcha_confidence'],
   ['orderId', 'order_id'],
+  ['nodeId', 'node_id'],
 ];
 
 const SELECT_LIST = COLUMNS.map(([field, column]) => `${column} AS ${field}`).join(', ');
@@ -57,8 +60,9 @@ export class AttemptsRepository {
   private readonly outcomeCountsStatement;
   private readonly firstSuccessStatement;
   private readonly byKeyStatement;
+  private byIdStatement: Database.Statement | undefined;
 
-  constructor(db: Database.Database) {
+  constructor(private readonly db: Database.Database) {
     this.insertStatement = db.prepare(
       `INSERT INTO attempts (${INSERT_COLUMNS.map(([, column]) => column).join(', ')})
        VALUES (${INSERT_COLUMNS.map(([field]) => `@${field}`).join(', ')})`,
@@ -76,13 +80,19 @@ export class AttemptsRepository {
       `SELECT ${SELECT_LIST} FROM attempts WHERE campaign_id = ? AND idempotency_key = ? ORDER BY id`,
     );
     this.insertMany = db.transaction((rows: AttemptRecord[]) =>
-      rows.map((row) => Number(this.insertStatement.run(row).lastInsertRowid)),
+      rows.map((row) => Number(this.insertStatement.run({ nodeId: null, ...row }).lastInsertRowid)),
     );
   }
 
   /** Writes the batch in one transaction; returns the new ids in order. */
   insertBatch(rows: AttemptRecord[]): number[] {
     return this.insertMany(rows);
+  }
+
+  /** One attempt by its id (a cluster node reads what it recorded before sending it on), or null. */
+  get(id: number): AttemptRecord | null {
+    this.byIdStatement ??= this.db.prepare(`SELECT ${SELECT_LIST} FROM attempts WHERE id = ?`);
+    return (this.byIdStatement.get(id) as AttemptRecord | undefined) ?? null;
   }
 
   page(campaignId: string, limit: number, offset: number): AttemptRecord[] {

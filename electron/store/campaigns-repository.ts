@@ -19,6 +19,8 @@ export interface CampaignRecord {
   /** Why arming or the run failed, in words. */
   errorMessage: string | null;
   specHash: string | null;
+  /** Where a campaign coordinated across a cluster was dealt (its Redis, in words); null: driven by this machine. */
+  cluster: string | null;
   createdAtMs: number;
   updatedAtMs: number;
 }
@@ -39,6 +41,7 @@ interface CampaignRow {
   summary_json: string | null;
   error_message: string | null;
   spec_hash: string | null;
+  cluster: string | null;
   created_at_ms: number;
   updated_at_ms: number;
 }
@@ -59,6 +62,7 @@ const toRecord = (row: CampaignRow): CampaignRecord => ({
   summary: row.summary_json === null ? null : (JSON.parse(row.summary_json) as unknown),
   errorMessage: row.error_message,
   specHash: row.spec_hash,
+  cluster: row.cluster,
   createdAtMs: row.created_at_ms,
   updatedAtMs: row.updated_at_ms,
 });
@@ -73,6 +77,7 @@ export interface NewCampaign {
   spec: unknown;
   scheduleId?: number | null;
   specHash?: string | null;
+  cluster?: string | null;
 }
 
 export class CampaignsRepository {
@@ -89,9 +94,9 @@ export class CampaignsRepository {
   constructor(private readonly db: Database.Database) {
     this.insertStatement = db.prepare(`
       INSERT INTO campaigns (id, target_id, name, item_id, open_at_server_ms, time_zone, spec_json, schedule_id,
-        spec_hash, created_at_ms, updated_at_ms)
-      VALUES (@id, @targetId, @name, @itemId, @openAtServerMs, @timeZone, @specJson, @scheduleId, @specHash, @nowMs,
-        @nowMs)`);
+        spec_hash, cluster, created_at_ms, updated_at_ms)
+      VALUES (@id, @targetId, @name, @itemId, @openAtServerMs, @timeZone, @specJson, @scheduleId, @specHash, @cluster,
+        @nowMs, @nowMs)`);
     this.getStatement = db.prepare('SELECT * FROM campaigns WHERE id = ?');
     this.listStatement = db.prepare('SELECT * FROM campaigns ORDER BY open_at_server_ms DESC LIMIT ? OFFSET ?');
     this.setStateStatement = db.prepare('UPDATE campaigns SET state = ?, updated_at_ms = ? WHERE id = ?');
@@ -107,7 +112,8 @@ export class CampaignsRepository {
       'SELECT * FROM campaigns WHERE spec_hash = ? ORDER BY created_at_ms DESC, rowid DESC LIMIT 1',
     );
     this.byStateStatement = db.prepare(
-      'SELECT * FROM campaigns WHERE state IN (SELECT value FROM json_each(?)) ORDER BY open_at_server_ms',
+      `SELECT * FROM campaigns WHERE state IN (SELECT value FROM json_each(@states))
+         AND (cluster IS NULL) = @local ORDER BY open_at_server_ms`,
     );
   }
 
@@ -117,6 +123,7 @@ export class CampaignsRepository {
       specJson: JSON.stringify(campaign.spec),
       scheduleId: campaign.scheduleId ?? null,
       specHash: campaign.specHash ?? null,
+      cluster: campaign.cluster ?? null,
       nowMs: Math.round(nowMs),
     });
   }
@@ -186,8 +193,15 @@ export class CampaignsRepository {
     return row ? toRecord(row) : null;
   }
 
-  inStates(states: CampaignState[]): CampaignRecord[] {
-    return (this.byStateStatement.all(JSON.stringify(states)) as CampaignRow[]).map(toRecord);
+  /** Campaigns in these states: those this machine drives, or (`coordinated`) those coordinated across a cluster. */
+  inStates(states: CampaignState[], options: { coordinated?: boolean } = {}): CampaignRecord[] {
+    const local = options.coordinated === true ? 0 : 1;
+    return (this.byStateStatement.all({ states: JSON.stringify(states), local }) as CampaignRow[]).map(toRecord);
+  }
+
+  /** Marks the row as still looked after (a cluster campaign's coordinator does so while it runs). */
+  touch(id: string, nowMs: number): void {
+    this.db.prepare('UPDATE campaigns SET updated_at_ms = ? WHERE id = ?').run(Math.round(nowMs), id);
   }
 
   setState(id: string, state: CampaignState, nowMs: number): boolean {

@@ -39,21 +39,21 @@ export class ClusterRecordsRepository {
       ON CONFLICT (campaign_id, node_id, seq) DO NOTHING`);
     this.commitMany = db.transaction((rows: ClusterRecordRow[]) => {
       const committedAtMs = this.nowMs();
-      let added = 0;
-      for (const row of rows)
-        added += this.insert.run({
-          ...row,
-          late: row.late ? 1 : 0,
-          body: JSON.stringify(row.body),
-          committedAtMs,
-        }).changes;
-      return added;
+      return rows.filter(
+        (row) =>
+          this.insert.run({
+            ...row,
+            late: row.late ? 1 : 0,
+            body: JSON.stringify(row.body),
+            committedAtMs,
+          }).changes === 1,
+      );
     });
   }
 
-  /** Commits the batch in one transaction; returns how many records were new. */
-  commit(rows: ClusterRecordRow[]): number {
-    return this.commitMany(rows) as number;
+  /** Commits the batch in one transaction; returns the records that were new (those already kept are not). */
+  commit(rows: ClusterRecordRow[]): ClusterRecordRow[] {
+    return this.commitMany(rows) as ClusterRecordRow[];
   }
 
   /** Every (node, seq) kept for the campaign: what a restarted coordinator already has. */

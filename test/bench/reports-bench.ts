@@ -20,6 +20,7 @@ const NAIVE: Record<(typeof DIMENSIONS)[number], string> = {
   captchaConfidence:
     'CASE WHEN captcha_confidence IS NULL THEN NULL ELSE min(9, CAST(floor(captcha_confidence * 10) AS INTEGER)) END',
   retry: 'min(retry, 10)',
+  node: 'node_id',
 };
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;

@@ -17,6 +17,7 @@ const campaign = (over: Partial<CampaignViewWire>): CampaignViewWire => ({
   observedOpenAtServerMs: null,
   createdAtMs: 0,
   errorMessage: null,
+  cluster: null,
   intents: { prepared: 0, sent: 0, unknown: 0, booked: 0, notBooked: 0 },
   ...over,
 });

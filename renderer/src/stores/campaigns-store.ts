@@ -20,6 +20,8 @@ interface CampaignsState {
   select(id: string | null): void;
   refreshAccounts(): Promise<void>;
   create(spec: CallInput<'campaigns/create'>): Promise<CampaignViewWire>;
+  /** Deals the campaign to the cluster's live nodes (this console coordinates it); it is armed at once. */
+  runAcrossCluster(spec: CallInput<'cluster/run'>): Promise<CampaignViewWire>;
   update(id: string, spec: CallInput<'campaigns/create'>): Promise<CampaignViewWire>;
   arm(id: string): Promise<void>;
   cancel(id: string): Promise<void>;
@@ -61,6 +63,7 @@ async function loadStored(campaignId: string): Promise<void> {
         latencyMs: row.latencyMs,
         outcome: row.outcome,
         retry: row.retry,
+        nodeId: row.nodeId,
       });
     }
     if (page.rows.length < 1_000 || offset + 1_000 >= 200_000) break;
@@ -124,6 +127,14 @@ export const useCampaignsStore = create<CampaignsState>()((set, get) => {
       });
       return created!;
     },
+    async runAcrossCluster(spec) {
+      let started: CampaignViewWire | null = null;
+      await act(async () => {
+        started = await api.invoke('cluster/run', spec);
+      });
+      loaded.add(started!.id); // a new campaign: everything arrives live
+      return started!;
+    },
     async update(id, spec) {
       let updated: CampaignViewWire | null = null;
       await act(async () => {
@@ -162,10 +173,12 @@ api.on('attempt/recorded', (events) => {
       attemptId: event.attemptId,
       accountId: event.accountId,
       endpoint: event.endpoint,
-      sentMs: event.sentLocalMs + offset,
+      // A cluster node's attempt comes with its instant on the target's clock (the node's own clock is not ours).
+      sentMs: event.sentServerMs ?? event.sentLocalMs + offset,
       latencyMs: event.latencyMs,
       outcome: event.outcome,
       retry: event.retry,
+      nodeId: event.nodeId ?? null,
     });
   }
 });

@@ -10,6 +10,11 @@ import { startRedis, type RedisServer } from '../../helpers/redis-server';
 import { makeTempDir } from '../../helpers/temp-dir';
 import { startExternalTarget } from '../../helpers/external-target';
 import { stringify } from 'yaml';
+import { Writable } from 'node:stream';
+import { parse } from 'csv-parse/sync';
+import { AttemptsRepository, CampaignsRepository, openStore } from '../../../electron/store';
+import { AttributionQueries } from '../../../electron/reports/attribution';
+import { exportAttempts } from '../../../electron/reports';
 
 const BIN = 'bin/tminus.js';
 let server: RedisServer;
@@ -224,7 +229,7 @@ describe('tminus cluster run', { timeout: 90_000 }, () => {
         accounts: number;
         booked: number;
         unknown: number;
-        nodes: Array<{ name: string; accounts: number; successes: number }>;
+        nodes: Array<{ name: string; accounts: number; successes: number; shots: number }>;
       };
       const orders = await target.orders();
       expect(orders).toHaveLength(20);
@@ -237,6 +242,39 @@ describe('tminus cluster run', { timeout: 90_000 }, () => {
       const client = server.client();
       const plan = await client.get((await client.keys('tminus:*:plan'))[0]!);
       expect(plan).not.toMatch(/pass-0001|user0001/);
+
+      // The one record is an ordinary campaign here, by node: every order the server took is a success in it under
+      // its key and order id, each node's attempts are the ones it reported, and the CSV export names the node.
+      const store = openStore(coordinatorDir);
+      try {
+        const campaign = new CampaignsRepository(store.db).list()[0]!;
+        expect(campaign).toMatchObject({ state: 'completed', cluster: expect.stringContaining('127.0.0.1') });
+        const attempts = new AttemptsRepository(store.db).page(campaign.id, 10_000, 0);
+        const successes = attempts.filter((attempt) => attempt.outcome === 'success');
+        expect(new Set(successes.map((attempt) => `${attempt.idempotencyKey} ${attempt.orderId}`))).toEqual(
+          new Set(orders.map((order) => `${order.idempotencyKey} ${order.orderId}`)),
+        );
+        const byNode = new AttributionQueries(store.db).by(campaign.id, 'node');
+        expect(byNode.map(({ bucket, successes }) => ({ bucket, successes }))).toEqual([
+          { bucket: 'left', successes: report.nodes[0]!.successes },
+          { bucket: 'right', successes: report.nodes[1]!.successes },
+        ]);
+        for (const figures of report.nodes)
+          expect(byNode.find((row) => row.bucket === figures.name)?.attempts).toBe(figures.shots);
+        const csv: string[] = [];
+        const sink = new Writable({
+          write: (chunk: Buffer, _encoding, done) => {
+            csv.push(String(chunk));
+            done();
+          },
+        });
+        await exportAttempts(store.db, campaign.id, sink);
+        const rows = parse(csv.join(''), { columns: true }) as Array<Record<string, string>>;
+        expect(rows).toHaveLength(attempts.length);
+        expect(new Set(rows.map((row) => row.node?.replace(/-[0-9a-f]{8}$/, '')))).toEqual(new Set(['left', 'right']));
+      } finally {
+        store.close();
+      }
     } finally {
       await target.stop();
     }

@@ -236,7 +236,7 @@ describe('reports: attribution and CSV exports (real SQLite)', () => {
       columns: true,
     }) as Array<Record<string, string>>;
     expect(new Set(attribution.map((row) => row.dimension))).toEqual(
-      new Set(['account', 'endpoint', 'fireOffset', 'latency', 'outcome', 'errorClass', 'captchaConfidence', 'retry']),
+      new Set(['account', 'endpoint', 'fireOffset', 'latency', 'outcome', 'errorClass', 'captchaConfidence', 'retry', 'node']),
     );
     expect(
       attribution.find((row) => row.dimension === 'account' && row.key !== '' && row.successes === '1'),

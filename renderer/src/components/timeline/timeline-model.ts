@@ -1,5 +1,6 @@
 // The timeline's data: every attempt as a bar (send → answer on the server clock) in struct-of-arrays form, so
-// 100,000 bars cost a few megabytes and drawing them walks typed arrays. Lanes are accounts or endpoints; bars that
+// 100,000 bars cost a few megabytes and drawing them walks typed arrays. Lanes are accounts, endpoints or the cluster
+// nodes that sent them (a campaign coordinated across machines; '' is this machine); bars that
 // overlap in time within a lane go to separate tracks of that lane (stacked), so no bar hides another.
 import { OutcomeSchema } from '../../../../electron/common/outcome';
 /** The outcomes in the classifier's order (an outcome's index is its colour's). */
@@ -29,9 +30,11 @@ export interface TimelineAttempt {
   latencyMs: number | null;
   outcome: string;
   retry: number;
+  /** The cluster node that sent it; absent: this machine. */
+  nodeId?: string | null;
 }
 
-export type RowMode = 'account' | 'endpoint';
+export type RowMode = 'account' | 'endpoint' | 'node';
 
 /** One lane's tracks: the earliest start and latest end of the bars on each. */
 interface LaneTracks {
@@ -51,11 +54,16 @@ export class TimelineModel {
   /** Each attempt's track within its lane, per mode (0 = the lane's first track). */
   accountTrack = new Int32Array(1024);
   endpointTrack = new Int32Array(1024);
-  private readonly tracks: Record<RowMode, LaneTracks[]> = { account: [], endpoint: [] };
+  nodeRow = new Int32Array(1024);
+  nodeTrack = new Int32Array(1024);
+  private readonly tracks: Record<RowMode, LaneTracks[]> = { account: [], endpoint: [], node: [] };
   readonly accountRows = new Map<number, number>();
   readonly accountIds: number[] = [];
   readonly endpointRows = new Map<string, number>();
   readonly endpoints: string[] = [];
+  readonly nodeRows = new Map<string, number>();
+  /** Node ids in lane order ('' for this machine). */
+  readonly nodes: string[] = [];
   private readonly seen = new Set<number>();
   minMs = Number.POSITIVE_INFINITY;
   maxMs = Number.NEGATIVE_INFINITY;
@@ -75,6 +83,8 @@ export class TimelineModel {
     const end = attempt.sentMs + (attempt.latencyMs ?? 0);
     this.accountTrack[i] = this.trackOf('account', this.accountRow[i]!, attempt.sentMs, end);
     this.endpointTrack[i] = this.trackOf('endpoint', this.endpointRow[i]!, attempt.sentMs, end);
+    this.nodeRow[i] = this.rowOf(this.nodeRows, this.nodes, attempt.nodeId ?? '');
+    this.nodeTrack[i] = this.trackOf('node', this.nodeRow[i]!, attempt.sentMs, end);
     const outcome = OUTCOME_ORDER.indexOf(attempt.outcome as TimelineOutcome);
     this.outcome[i] = outcome < 0 ? OUTCOME_ORDER.indexOf('fatal') : outcome;
     this.ids[i] = attempt.attemptId;
@@ -86,15 +96,19 @@ export class TimelineModel {
   }
 
   rows(mode: RowMode): number {
-    return mode === 'account' ? this.accountIds.length : this.endpoints.length;
+    return mode === 'account'
+      ? this.accountIds.length
+      : mode === 'endpoint'
+        ? this.endpoints.length
+        : this.nodes.length;
   }
 
   rowIndex(mode: RowMode): Int32Array {
-    return mode === 'account' ? this.accountRow : this.endpointRow;
+    return mode === 'account' ? this.accountRow : mode === 'endpoint' ? this.endpointRow : this.nodeRow;
   }
 
   trackIndex(mode: RowMode): Int32Array {
-    return mode === 'account' ? this.accountTrack : this.endpointTrack;
+    return mode === 'account' ? this.accountTrack : mode === 'endpoint' ? this.endpointTrack : this.nodeTrack;
   }
 
   /** How many tracks each lane has (at least one). */
@@ -139,8 +153,11 @@ export class TimelineModel {
     this.accountIds.length = 0;
     this.endpointRows.clear();
     this.endpoints.length = 0;
+    this.nodeRows.clear();
+    this.nodes.length = 0;
     this.tracks.account.length = 0;
     this.tracks.endpoint.length = 0;
+    this.tracks.node.length = 0;
     this.seen.clear();
     this.minMs = Number.POSITIVE_INFINITY;
     this.maxMs = Number.NEGATIVE_INFINITY;
@@ -198,6 +215,8 @@ export class TimelineModel {
     this.ids = grown(this.ids, (n) => new Float64Array(n));
     this.retries = grown(this.retries, (n) => new Int32Array(n));
     this.accountTrack = grown(this.accountTrack, (n) => new Int32Array(n));
+    this.nodeRow = grown(this.nodeRow, (n) => new Int32Array(n));
+    this.nodeTrack = grown(this.nodeTrack, (n) => new Int32Array(n));
     this.endpointTrack = grown(this.endpointTrack, (n) => new Int32Array(n));
   }
 }

@@ -1,5 +1,5 @@
 // One campaign: state, countdown in server time with the clock's offset ± bound, arm and cancel (Alt+A, Alt+X), the
-// live timeline (per account or per endpoint) and the state of every leased account.
+// live timeline (per account, per endpoint or, across a cluster, per node) and the state of every leased account.
 import { useEffect, useMemo, useState } from 'react';
 import type { ButtonProps } from 'antd';
 import { Alert, App, Button, Card, Popconfirm, Radio, Space, Table, Tag, Tooltip, Typography } from 'antd';
@@ -12,6 +12,8 @@ import { TimelineCanvas } from '../../components/timeline/timeline-canvas';
 import { OUTCOME_COLOURS, OUTCOME_ORDER, type RowMode } from '../../components/timeline/timeline-model';
 import { Countdown } from './countdown';
 import { FireSummary } from './fire-summary';
+import { ClusterNodesCard } from './cluster-nodes-card';
+import { nodeName } from '../../../../electron/common/attribution-buckets';
 import { STATE_COLOURS } from './campaign-list';
 
 export function CampaignDetail({ id, onEdit }: { id: string; onEdit: () => void }) {
@@ -72,6 +74,11 @@ export function CampaignDetail({ id, onEdit }: { id: string; onEdit: () => void 
         <Tag color={STATE_COLOURS[campaign.state]} data-testid="campaign-state">
           {t(`campaign.state.${campaign.state}`)}
         </Tag>
+        {campaign.cluster !== null && (
+          <Tag color="geekblue" data-testid="campaign-cluster">
+            {t('campaign.cluster')}
+          </Tag>
+        )}
         <Typography.Text type="secondary">
           {campaign.targetId} · {campaign.itemId}
         </Typography.Text>
@@ -174,6 +181,7 @@ export function CampaignDetail({ id, onEdit }: { id: string; onEdit: () => void 
             options={[
               { value: 'account', label: t('campaign.perAccount') },
               { value: 'endpoint', label: t('campaign.perEndpoint') },
+              ...(campaign.cluster !== null ? [{ value: 'node' as const, label: t('campaign.perNode') }] : []),
             ]}
           />
         }
@@ -202,7 +210,11 @@ export function CampaignDetail({ id, onEdit }: { id: string; onEdit: () => void 
           rowLabel={(rowMode, lane) =>
             rowMode === 'account'
               ? (usernames.get(model.accountIds[lane] ?? -1) ?? `#${model.accountIds[lane] ?? '?'}`)
-              : (model.endpoints[lane] ?? '?').replace(/^https?:\/\//, '')
+              : rowMode === 'node'
+                ? model.nodes[lane]
+                  ? nodeName(model.nodes[lane])
+                  : t('campaign.thisMachine')
+                : (model.endpoints[lane] ?? '?').replace(/^https?:\/\//, '')
           }
         />
         <Space wrap size={12} style={{ marginTop: 8 }}>
@@ -217,6 +229,7 @@ export function CampaignDetail({ id, onEdit }: { id: string; onEdit: () => void 
           </Typography.Text>
         </Space>
       </Card>
+      {campaign.cluster !== null && <ClusterNodesCard campaign={campaign} />}
       <Card size="small" title={t('campaign.accounts', { count: accounts.length })}>
         <Table
           data-testid="campaign-accounts"

@@ -1,6 +1,7 @@
 // Create a campaign: target, item, open instant in the target's time zone (or the simulator's announced instant),
 // accounts by count/group/tag, strategy and lead (with the lead the target's history suggests), limits (checked
-// against the profile's caps by the main side, whose message names the field), notifiers.
+// against the profile's caps by the main side, whose message names the field), notifiers. A console that joined a
+// cluster may instead run it across the cluster: dealt to the live nodes at once, coordinated from here.
 import { targetLabel } from '../../components/target-label';
 import { useEffect, useRef, useState } from 'react';
 import type { InputRef } from 'antd';
@@ -81,6 +82,10 @@ export function CampaignForm({
   const [form] = Form.useForm<FormValues>();
   const firstField = useRef<InputRef>(null);
   const create = useCampaignsStore((state) => state.create);
+  const runAcrossCluster = useCampaignsStore((state) => state.runAcrossCluster);
+  // Live nodes other than this console (it coordinates, they drive); null: not joined to a cluster.
+  const [clusterNodes, setClusterNodes] = useState<number | null>(null);
+  const across = useRef(false);
   const update = useCampaignsStore((state) => state.update);
   const select = useCampaignsStore((state) => state.select);
   const targets = useTargetListStore((state) => state.targets);
@@ -101,6 +106,16 @@ export function CampaignForm({
     if (!open) return;
     void useTargetListStore.getState().refresh();
     void useNotifiersStore.getState().refresh();
+    void api
+      .invoke('cluster/status', {})
+      .then((status) =>
+        setClusterNodes(
+          status.joined
+            ? status.nodes.filter((node) => node.health === 'live' && node.nodeId !== status.nodeId).length
+            : null,
+        ),
+      )
+      .catch(() => setClusterNodes(null));
   }, [open]);
   useEffect(() => {
     if (!target) return;
@@ -143,7 +158,11 @@ export function CampaignForm({
         },
         ...(values.notify.length > 0 ? { notify: values.notify } : {}),
       };
-      const campaign = editing ? await update(editing.id, spec) : await create(spec);
+      const campaign = editing
+        ? await update(editing.id, spec)
+        : across.current
+          ? await runAcrossCluster(spec)
+          : await create(spec);
       select(campaign.id);
       onClose();
       form.resetFields();
@@ -166,7 +185,29 @@ export function CampaignForm({
       footer={
         <Space>
           <Button onClick={onClose}>{t('common.cancel')}</Button>
-          <Button type="primary" loading={saving} data-testid="campaign-create" onClick={() => form.submit()}>
+          {!editing && clusterNodes !== null && (
+            <Button
+              loading={saving}
+              disabled={clusterNodes === 0}
+              title={clusterNodes === 0 ? t('campaignForm.noNodes') : undefined}
+              data-testid="campaign-run-cluster"
+              onClick={() => {
+                across.current = true;
+                form.submit();
+              }}
+            >
+              {t('campaignForm.runAcrossCluster', { count: clusterNodes })}
+            </Button>
+          )}
+          <Button
+            type="primary"
+            loading={saving}
+            data-testid="campaign-create"
+            onClick={() => {
+              across.current = false;
+              form.submit();
+            }}
+          >
             {editing ? t('common.save') : t('campaignForm.create')}
           </Button>
         </Space>
@@ -181,6 +222,7 @@ export function CampaignForm({
           const target = event.target as HTMLElement;
           if (event.key !== 'Enter' || target.tagName !== 'INPUT' || target.closest('.ant-select')) return;
           event.preventDefault();
+          across.current = false; // Enter creates, as the primary button does
           form.submit();
         }}
         preserve={false}

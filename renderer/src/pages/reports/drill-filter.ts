@@ -16,6 +16,8 @@ export function drillFilter(dimension: DimensionWire, row: AttributionRowWire): 
       return { errorCode: key as string };
     case 'retry':
       return { retry: key as number };
+    case 'node':
+      return { nodeId: key as string | null };
     case 'fireOffset': {
       const from = key as number;
       if (from < FIRE_RANGE_MS[0]) return { range: { field: 'fireOffset', to: FIRE_RANGE_MS[0] } };
