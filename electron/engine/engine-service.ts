@@ -61,6 +61,15 @@ export const specHash = (spec: CampaignSpec): string =>
 
 const ACTIVE = new Set(['armed', 'firing']);
 
+/** A campaign this engine runs: its runner, its end, and the timer (and the wake-up) of the wait it is in. */
+interface RunningEntry {
+  runner: CampaignRunner;
+  done: Promise<RunSummary | null>;
+  timer: LongTimer | null;
+  wake: (() => void) | null;
+  cancelled: boolean;
+}
+
 /** How long a cluster campaign's coordinator may leave its record untouched before the campaign counts as stopped. */
 export const COORDINATOR_SILENT_MS = 60_000;
 const COORDINATOR_GONE = 'its coordinator stopped before the end (the process ended or crashed)';
@@ -76,10 +85,7 @@ function drivenHere(campaign: CampaignRecord, what: string): void {
 
 export class EngineService {
   private readonly budgets: TargetBudgets;
-  private readonly runners = new Map<
-    string,
-    { runner: CampaignRunner; done: Promise<RunSummary | null>; timer: LongTimer | null }
-  >();
+  private readonly runners = new Map<string, RunningEntry>();
   readonly recorder: AttemptRecorder;
   /** Reconciliations in progress, by campaign: a second call waits for the first. */
   private readonly reconciling = new Map<string, Promise<ReconcileReport>>();
@@ -346,11 +352,7 @@ export class EngineService {
       checkStorage: this.deps.checkStorage,
       budget: this.budgets.for(profile),
     });
-    const entry: { runner: CampaignRunner; done: Promise<RunSummary | null>; timer: LongTimer | null } = {
-      runner,
-      done: Promise.resolve(null),
-      timer: null,
-    };
+    const entry: RunningEntry = { runner, done: Promise.resolve(null), timer: null, wake: null, cancelled: false };
     // The wait to arm is re-read against the server's time at least every ten minutes, so a campaign days away
     // arms on time (a timer of more than 2³¹ ms would fire at once) and a clock estimate made meanwhile counts.
     const armAt = campaign.openAtServerMs - spec.armLeadMs;
@@ -359,20 +361,23 @@ export class EngineService {
     const armed = this.ensureTargetEstimate(profile).then(
       () =>
         new Promise<void>((resolve) => {
+          entry.wake = resolve;
           entry.timer = setLongTimeout(resolve, () => armAt - this.serverNowFor(profile));
         }),
     );
     entry.done = armed
       .then(async () => {
+        if (entry.cancelled) return null; // cancelled while it waited to arm (cancel() recorded it)
         await runner.arm();
         // The board hears "ready" when it is, not at the next tick (a short lead can fire within that second).
         this.deps.bus.emit('campaign/readiness', runner.readiness());
         // Keep syncing the clock until shortly before the open instant, then fire with the freshest offset.
         const fireAt = campaign.openAtServerMs - 2_000;
         await new Promise<void>((resolve) => {
+          entry.wake = resolve;
           entry.timer = setLongTimeout(resolve, () => fireAt - this.serverNowFor(profile));
         });
-        if (runner.state === 'cancelled') return null;
+        if (entry.cancelled || runner.state === 'cancelled') return null;
         return runner.fire();
       })
       .catch((error: unknown) => {
@@ -500,8 +505,10 @@ export class EngineService {
       }
       return this.get(id);
     }
+    running.cancelled = true;
     running.timer?.clear();
     running.runner.cancel();
+    running.wake?.(); // a wait to arm or to fire ends now, so `done` settles (null: nothing fired)
     if (running.runner.state === 'armed' || running.runner.state === 'draft') {
       this.deps.campaigns.setState(id, 'cancelled', this.deps.clock.nowMs());
       this.deps.accounts.releaseLease(id);

@@ -205,4 +205,28 @@ describe('cancel', () => {
     expect(fixture.app.accounts.list('simulator').every((a) => a.leaseOwner === null)).toBe(true);
     expect(fixture.app.sim.current()!.service.inventory.allOrders()).toHaveLength(0);
   });
+
+  it('ends an armed campaign cancelled while it waits to arm or to fire: its end settles, nothing is sent', async () => {
+    fixture = createEngineFixture();
+    await fixture.start({ items: [{ id: 'T1', name: 'T', stock: 5, opensAt: 'in 30s' }], accounts: { count: 2 } });
+    const spec = { target: 'simulator', item: 'T1', opensAt: 'item' as const, accounts: { count: 1 } };
+    const waiting = fixture.app.engine.create({ ...spec, name: 'waits to arm', armLeadMs: 5_000 });
+    const armed = fixture.app.engine.create({ ...spec, name: 'armed, waits to fire', armLeadMs: 29_000 });
+    const ends = [waiting, armed].map((campaign) => fixture!.app.engine.arm(campaign.id).done);
+    await expect.poll(() => fixture!.app.engine.readiness(armed.id)?.phase, { timeout: 15_000 }).toBe('ready');
+    for (const campaign of [waiting, armed]) await fixture.app.engine.cancel(campaign.id);
+    // Before the fix the wait's timer was cleared and its promise never settled: `tminus run` hung, the engine
+    // kept the campaign as running, and a cluster node kept its leases.
+    const settled = await Promise.race([
+      Promise.all(ends),
+      new Promise((resolve) => setTimeout(() => resolve('still waiting'), 3_000)),
+    ]);
+    expect(settled).toEqual([null, null]);
+    for (const campaign of [waiting, armed]) {
+      expect(fixture.app.engine.get(campaign.id).state).toBe('cancelled');
+      expect(fixture.app.engine.isActive(campaign.id)).toBe(false);
+    }
+    expect(fixture.app.accounts.list('simulator').every((a) => a.leaseOwner === null)).toBe(true);
+    expect(fixture.app.attempts.count(armed.id)).toBe(0);
+  });
 });
