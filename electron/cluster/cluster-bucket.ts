@@ -103,8 +103,23 @@ export class ClusterBucket {
 
   /** Every node's requests to the target wait `waitMs` from now (a client-scope 429's Retry-After). */
   async pauseAll(waitMs: number): Promise<number> {
-    return Number(await this.redis.eval(PAUSE, 1, redisKeys.pause(this.targetId), Math.ceil(waitMs)));
+    return pauseTarget(this.redis, this.targetId, waitMs);
   }
+}
+
+const PAUSED_FOR = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+return math.max(0, tonumber(redis.call('GET', KEYS[1]) or '0') - now)`;
+
+/** Every node's requests to the target wait `waitMs` from now, on Redis's clock; returns how long the pause lasts. */
+export async function pauseTarget(redis: Redis, targetId: string, waitMs: number): Promise<number> {
+  return Number(await redis.eval(PAUSE, 1, redisKeys.pause(targetId), Math.max(1, Math.ceil(waitMs))));
+}
+
+/** How long from now (ms) the cluster-wide pause of the target lasts; 0 when there is none. */
+export async function targetPausedForMs(redis: Redis, targetId: string): Promise<number> {
+  return Number(await redis.eval(PAUSED_FOR, 1, redisKeys.pause(targetId)));
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {

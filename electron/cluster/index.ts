@@ -25,3 +25,4 @@ export { driveShare, clusterKey, type AttemptBody, type OutcomeBody, type ShareR
 export { NodeDriver } from './node-driver';
 export { ClusterCoordinator, type ClusterCampaignReport, type NodeFigures } from './cluster-coordinator';
 export { CoordinatedCampaigns } from './coordinated-campaigns';
+export { ClusterPauseRelay } from './pause-relay';

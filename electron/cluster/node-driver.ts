@@ -6,6 +6,7 @@ import type { LocalClock } from '../clock';
 import { parseProfile } from '../targets';
 import type { TargetsRepository } from '../store';
 import { AttemptOutbox } from './attempt-outbox';
+import { ClusterPauseRelay } from './pause-relay';
 import {
   readPlan,
   readShares,
@@ -46,6 +47,8 @@ interface CampaignOnNode {
   ended: boolean;
   /** The operator cancelled it: no share starts or starts again, the running ones are cancelled. */
   cancelled: boolean;
+  /** Passes client-scope pauses between this node's budget for the target and every other node's. */
+  relay: ClusterPauseRelay;
 }
 
 /** How long a record sent but not committed waits before it is sent again (Redis may have lost it). */
@@ -106,6 +109,7 @@ export class NodeDriver {
           this.startShare(campaign, share, 2 * campaign.plan.leaseTtlMs);
     }
     for (const [campaignId, campaign] of this.campaigns) {
+      await campaign.relay.poll();
       await campaign.outbox.flush();
       if (!campaign.ended) {
         const phase = await campaignPhase(redis, campaignId); // not found: Redis may have lost it
@@ -114,7 +118,10 @@ export class NodeDriver {
         campaign.ended = phase !== null && phase !== 'running' && campaign.running === 0;
       }
       // Ended by its coordinator: sent once more above, then forgotten (nobody reads its stream any more).
-      if (campaign.ended && campaign.running === 0) this.campaigns.delete(campaignId);
+      if (campaign.ended && campaign.running === 0) {
+        campaign.relay.stop();
+        this.campaigns.delete(campaignId);
+      }
     }
   }
 
@@ -137,6 +144,12 @@ export class NodeDriver {
       running: 0,
       ended: false,
       cancelled: false,
+      relay: new ClusterPauseRelay(
+        this.options.redis,
+        plan.target.id,
+        this.options.host.engine.budgetFor(plan.target.id),
+        this.options.clock,
+      ),
     };
     this.campaigns.set(campaignId, campaign);
     return campaign;

@@ -27,7 +27,7 @@ import type { RunSummary } from './run-summary';
 import { reconcileCampaign, type ReconcileReport } from './reconciler';
 import { setLongTimeout, type LongTimer } from '../common/long-timer';
 import { timeSourceFor } from './shot-plan';
-import { TargetBudgets } from './target-budget';
+import { TargetBudgets, type TargetBudget } from './target-budget';
 
 export interface EngineDeps {
   clock: LocalClock;
@@ -405,6 +405,11 @@ export class EngineService {
   }
 
   /** The target's time now, as `serverNowFor` reads it (a cluster node asks before it arms a dealt share). */
+  /** The budget everything this process sends a target shares (a cluster node relays its pauses). */
+  budgetFor(targetId: string): TargetBudget {
+    return this.budgets.for(this.profile(targetId));
+  }
+
   serverNowForTarget(targetId: string): number {
     return this.serverNowFor(this.profile(targetId));
   }

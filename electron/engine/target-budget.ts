@@ -26,11 +26,23 @@ export class TargetBudget {
     this.limiter = new RateLimiter(ratePerSec * RATE_MARGIN, Math.max(1, burst - 1));
   }
 
-  /** The whole client was told to wait: every later slot is after `untilMs`. */
-  pauseUntil(untilMs: number): void {
+  private readonly pauseListeners = new Set<(untilMs: number) => void>();
+
+  /**
+   * The whole client was told to wait: every later slot is after `untilMs`. `from: 'cluster'` is a pause another
+   * node heard (../cluster/pause-relay.ts): applied here, not told on again.
+   */
+  pauseUntil(untilMs: number, from: 'here' | 'cluster' = 'here'): void {
     if (untilMs <= this.pausedUntilMs) return;
     this.pausedUntilMs = untilMs;
     this.limiter.holdUntil(untilMs);
+    if (from === 'here') for (const listener of this.pauseListeners) listener(untilMs);
+  }
+
+  /** Told of every pause this process's own answers caused (a cluster node passes it on); returns the unsubscribe. */
+  onPause(listener: (untilMs: number) => void): () => void {
+    this.pauseListeners.add(listener);
+    return () => this.pauseListeners.delete(listener);
   }
 
   /** Waits for a slot in the budget (and past any pause); resolves at once when `signal` aborts. */
