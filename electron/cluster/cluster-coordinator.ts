@@ -232,6 +232,7 @@ export class ClusterCoordinator {
     let state: CampaignState = 'armed';
     let failure: string | null = null;
     let touchedAtMs = Date.now();
+    let report: ClusterCampaignReport | null = null;
     try {
       while (this.outcomes.size < accountIds.length && serverNow() < endServerMs && this.cancelledAtMs === null) {
         await new Promise((resolve) => setTimeout(resolve, this.options.watchEveryMs ?? 200));
@@ -265,7 +266,7 @@ export class ClusterCoordinator {
       if (this.cancelledAtMs === null)
         await endCampaign(membership.connection.redis, campaignId).catch(() => undefined);
       app.accounts.releaseLease(`cluster:${campaignId}`);
-      const report = this.report(campaignId, accountIds.length);
+      report = this.report(campaignId, accountIds.length);
       this.finish(
         campaignId,
         failure !== null ? 'failed' : this.cancelledAtMs !== null ? 'cancelled' : 'completed',
@@ -273,7 +274,7 @@ export class ClusterCoordinator {
         failure,
       );
     }
-    return this.report(campaignId, accountIds.length);
+    return report!; // read once, in `finally`: the stored summary and what the caller gets are the same
   }
 
   private finish(
