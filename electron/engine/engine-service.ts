@@ -95,6 +95,8 @@ export class EngineService {
   private closed = false;
   /** Idempotency keys given by a cluster campaign, by local campaign then account (see `createDealt`). */
   private readonly givenKeys = new Map<string, ReadonlyMap<number, string>>();
+  /** By target id: its profile as last parsed, and the text it was parsed from (parsing takes milliseconds). */
+  private readonly parsedProfiles = new Map<string, { text: string; profile: TargetProfile }>();
 
   constructor(private readonly deps: EngineDeps) {
     this.recorder = new AttemptRecorder(deps.writeRecord, deps.bus, deps.clock);
@@ -104,7 +106,13 @@ export class EngineService {
   profile(targetId: string): TargetProfile {
     const target = this.deps.targets.get(targetId);
     if (!target) throw new TminusError('TARGET_UNKNOWN', `unknown target '${targetId}'`);
-    const profile = parseProfile(target.profileText, `target ${targetId}`);
+    let parsed = this.parsedProfiles.get(targetId);
+    if (parsed?.text !== target.profileText) {
+      parsed = { text: target.profileText, profile: parseProfile(target.profileText, `target ${targetId}`) };
+      this.parsedProfiles.set(targetId, parsed);
+    }
+    // Each caller gets its own copy: a campaign may adjust what it was given.
+    const profile = structuredClone(parsed.profile);
     const chosen = this.deps.captchaModelFor?.(targetId);
     if (chosen && profile.captcha) profile.captcha.model = chosen;
     return profile;
