@@ -11,6 +11,10 @@
 import type { Redis } from 'ioredis';
 import { redisKeys } from './redis-keys';
 
+// KEYS[3] holds each node's window around an open instant (field: node, value "start,end" on Redis's clock), when the
+// nodes spend their own shares of the bucket (the first shots, and what answers them at once). The bucket keeps out
+// of the windows' hull: a slot before it is granted only if the bucket has filled up again by its start; one that
+// would not, and any asked for inside it, goes after its end, where the bucket counts as spent to the last token.
 const RESERVE = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
@@ -18,14 +22,44 @@ local interval = 1000 / tonumber(ARGV[1])
 local depth = tonumber(ARGV[2]) * interval
 local n = tonumber(ARGV[3])
 local maxWait = tonumber(ARGV[4])
+local spentDepth = tonumber(ARGV[5])
+local margin = tonumber(ARGV[6])
 local paused = tonumber(redis.call('GET', KEYS[2]) or '0')
 local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
 local from = math.max(now, paused)
+local hullStart, hullEnd = nil, nil
+for _, window in ipairs(redis.call('HVALS', KEYS[3])) do
+  local s, e = string.match(window, '^([%d.-]+),([%d.-]+)$')
+  s = tonumber(s) - margin
+  e = tonumber(e) + margin
+  if e > now then
+    hullStart = hullStart and math.min(hullStart, s) or s
+    hullEnd = hullEnd and math.max(hullEnd, e) or e
+  end
+end
+if hullStart and from < hullEnd then
+  local before = math.max(tat, from) + n * interval
+  if from >= hullStart or before > hullStart then
+    from = math.max(from, hullEnd)
+    tat = math.max(tat, hullEnd + spentDepth)
+  end
+end
 local newTat = math.max(tat, from) + n * interval
 local at = math.max(from, newTat - depth)
 if at - now > maxWait then return { 0, tostring(at - now) } end
 redis.call('SET', KEYS[1], tostring(newTat), 'PX', math.ceil(newTat - now + depth + 1000))
 return { 1, tostring(at - now) }`;
+
+// A node's window (ms from now; Redis adds its own clock): replaces that node's earlier estimate.
+const HOLD_WINDOW = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local startMs = now + tonumber(ARGV[2])
+local endMs = now + tonumber(ARGV[3])
+redis.call('HSET', KEYS[1], ARGV[1], string.format('%.1f,%.1f', startMs, endMs))
+local keep = math.ceil(endMs - now) + 60000
+if redis.call('PTTL', KEYS[1]) < keep then redis.call('PEXPIRE', KEYS[1], keep) end
+return 1`;
 
 const PAUSE = `
 local t = redis.call('TIME')
@@ -37,6 +71,12 @@ return math.max(untilMs, current) - now`;
 
 export const CLUSTER_RATE_MARGIN = 0.9;
 
+/**
+ * How far the bucket keeps out of each window beyond the node's own estimate of it: the nodes' estimates differ by
+ * their clock bounds and by the time a call takes to reach Redis, and a request leaves a little after its slot.
+ */
+export const WINDOW_MARGIN_MS = 150;
+
 export interface BucketLimit {
   ratePerSec: number;
   burst: number;
@@ -44,8 +84,15 @@ export interface BucketLimit {
 
 export class ClusterBucket {
   private readonly spent: BucketLimit;
+  /** The declared bucket's depth (ms): after a window it counts as spent to the last token. */
+  private readonly declaredDepthMs: number;
   /** How late after its slot a request may still leave (./take). */
   readonly lateLimitMs: number;
+
+  /** The most tokens one booking may take together. */
+  get largestTogether(): number {
+    return this.spent.burst;
+  }
 
   constructor(
     private readonly redis: Redis,
@@ -60,6 +107,7 @@ export class ClusterBucket {
       ratePerSec: declared.ratePerSec * CLUSTER_RATE_MARGIN,
       burst: Math.max(1, Math.floor(declared.burst / 2)),
     };
+    this.declaredDepthMs = (declared.burst * 1_000) / declared.ratePerSec;
     // Half of what the slack kept from the burst lasts: the rest is for the network's jitter on the way.
     this.lateLimitMs = Math.max(1, ((declared.burst - this.spent.burst) * 1_000) / declared.ratePerSec / 2);
   }
@@ -71,13 +119,16 @@ export class ClusterBucket {
   async reserve(n = 1, maxWaitMs = 60_000): Promise<number | null> {
     const [granted, waitMs] = (await this.redis.eval(
       RESERVE,
-      2,
+      3,
       redisKeys.bucket(this.targetId, this.scope),
       redisKeys.pause(this.targetId),
+      redisKeys.windows(this.targetId),
       this.spent.ratePerSec,
       this.spent.burst,
       n,
       maxWaitMs,
+      this.declaredDepthMs,
+      WINDOW_MARGIN_MS,
     )) as [number, string];
     return granted === 1 ? Math.max(0, Number(waitMs)) : null;
   }
@@ -99,6 +150,15 @@ export class ClusterBucket {
       await sleep(slotAt - performance.now(), signal);
       if (performance.now() - slotAt <= this.lateLimitMs) return;
     }
+  }
+
+  /**
+   * This node spends its own share of the bucket from `startInMs` to `endInMs` from now (around an open instant): the
+   * bucket grants nobody a slot in that window, and counts itself spent at its end. Replaces this node's earlier
+   * estimate (its clock synced since).
+   */
+  async holdWindow(nodeId: string, startInMs: number, endInMs: number): Promise<void> {
+    await this.redis.eval(HOLD_WINDOW, 1, redisKeys.windows(this.targetId), nodeId, startInMs, endInMs);
   }
 
   /** Every node's requests to the target wait `waitMs` from now (a client-scope 429's Retry-After). */

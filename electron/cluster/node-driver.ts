@@ -7,6 +7,8 @@ import { parseProfile } from '../targets';
 import type { TargetsRepository } from '../store';
 import { AttemptOutbox } from './attempt-outbox';
 import { ClusterPauseRelay } from './pause-relay';
+import { ClusterSharedBudget, openWindow } from './shared-budget';
+import type { BucketLimit } from './cluster-bucket';
 import {
   readPlan,
   readShares,
@@ -57,6 +59,8 @@ const RESEND_AFTER_MS = 3_000;
 export class NodeDriver {
   readonly counters: ShareCounters = { accountsHeld: 0, shots: 0, successes: 0 };
   private readonly campaigns = new Map<string, CampaignOnNode>();
+  /** By target id: this node's budget for it, shared with the other nodes through Redis outside its windows. */
+  private readonly sharedBudgets = new Map<string, ClusterSharedBudget>();
   private timer: NodeJS.Timeout | null = null;
   private polling: Promise<void> | null = null;
   private stopping = false;
@@ -108,6 +112,11 @@ export class NodeDriver {
         if (dealt.has(share.shareId.replace(/r\d+$/, '')))
           this.startShare(campaign, share, 2 * campaign.plan.leaseTtlMs);
     }
+    for (const [targetId, shared] of this.sharedBudgets) {
+      // The engine's budget for the target is new when its profile changed: it shares again.
+      this.options.host.engine.budgetFor(targetId).shareWith(shared);
+      await shared.publish();
+    }
     for (const [campaignId, campaign] of this.campaigns) {
       await campaign.relay.poll();
       await campaign.outbox.flush();
@@ -120,6 +129,7 @@ export class NodeDriver {
       // Ended by its coordinator: sent once more above, then forgotten (nobody reads its stream any more).
       if (campaign.ended && campaign.running === 0) {
         campaign.relay.stop();
+        this.sharedBudgets.get(campaign.plan.target.id)?.releaseWindow(campaignId);
         this.campaigns.delete(campaignId);
       }
     }
@@ -130,7 +140,8 @@ export class NodeDriver {
     if (known) return known;
     const plan = await readPlan(this.options.redis, this.options.sealer, campaignId);
     if (!plan) return null;
-    this.installTarget(plan, firstShare);
+    const declared = this.installTarget(plan, firstShare);
+    this.shareBudget(plan, declared);
     const campaign: CampaignOnNode = {
       plan,
       outbox: new AttemptOutbox(this.options.redis, {
@@ -160,9 +171,10 @@ export class NodeDriver {
    * node sends the target (sign-ins, the first shots, retries) stays inside the share, and the shares never add up
    * past the declared budget. Later shares of the same campaign on this node (a takeover) stay inside it too.
    */
-  private installTarget(plan: CampaignPlan, firstShare: DealtShare): void {
+  private installTarget(plan: CampaignPlan, firstShare: DealtShare): BucketLimit {
     const { targets, engine } = this.options.host;
     const profile = parseProfile(plan.target.profileText, `the cluster's target ${plan.target.id}`);
+    const declared = { ratePerSec: profile.limits.targetRatePerSec, burst: profile.limits.targetBurst };
     profile.limits.targetRatePerSec = Math.max(1 / 3_600, firstShare.bucket.ratePerSec);
     profile.limits.targetBurst = Math.max(1, firstShare.bucket.burst);
     targets.upsert(
@@ -176,6 +188,32 @@ export class NodeDriver {
       this.options.clock.nowMs(),
     );
     engine.profile(plan.target.id); // checked now: a profile this version cannot read fails here, not at the instant
+    return declared;
+  }
+
+  /**
+   * From now on this node's budget for the target is the cluster's: around the campaign's open instant it spends its
+   * own share (the first shots), everywhere else it takes tokens from the Redis bucket (./shared-budget.ts).
+   */
+  private shareBudget(plan: CampaignPlan, declared: BucketLimit): void {
+    const { engine } = this.options.host;
+    const targetId = plan.target.id;
+    let shared = this.sharedBudgets.get(targetId);
+    if (!shared) {
+      shared = new ClusterSharedBudget(
+        this.options.redis,
+        targetId,
+        declared,
+        this.options.nodeId,
+        this.options.clock,
+        () => engine.serverNowForTarget(targetId),
+      );
+      this.sharedBudgets.set(targetId, shared);
+    }
+    const { strategy } = plan.spec;
+    const shots = Object.keys(plan.accounts).length * (strategy.kind === 'salvo' ? strategy.salvo : 1);
+    shared.holdWindow(plan.campaignId, openWindow({ openAtServerMs: plan.openAtServerMs, shots, declared }));
+    engine.budgetFor(targetId).shareWith(shared);
   }
 
   private startShare(campaign: CampaignOnNode, share: DealtShare, acquireForMs = Infinity): void {

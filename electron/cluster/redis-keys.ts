@@ -12,6 +12,8 @@ export const redisKeys = {
   bucket: (targetId: string, scope: string) => `${PREFIX}:bucket:{t:${targetId}}:${scope}`,
   /** A client-scope pause (429) every node honours: the Redis time (ms) until which nothing is sent. */
   pause: (targetId: string) => `${PREFIX}:bucket:{t:${targetId}}:paused-until`,
+  /** Hash: node id → the window ("start,end", Redis time in ms) it spends its own share of the bucket in. */
+  windows: (targetId: string) => `${PREFIX}:bucket:{t:${targetId}}:windows`,
   lease: (campaignId: string, accountId: string) => `${PREFIX}:{c:${campaignId}}:lease:${accountId}`,
   fence: (campaignId: string, accountId: string) => `${PREFIX}:{c:${campaignId}}:fence:${accountId}`,
   attempts: (campaignId: string) => `${PREFIX}:{c:${campaignId}}:attempts`,

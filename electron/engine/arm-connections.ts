@@ -4,7 +4,7 @@
 // bursts (./burst-calibration.ts). Every warm-up request takes its place in the target's bucket.
 import type { LocalClock } from '../clock';
 import { renderRequest, type TargetProfile } from '../targets';
-import { eachLimited, sleep, type AccountRun } from './account-run';
+import { eachLimited, type AccountRun } from './account-run';
 import { ArmedConnection } from './armed-connection';
 import { disarm, sendOnArmed, serialiseFor } from './armed-shots';
 import { calibrateBurst, type BurstCalibration } from './burst-calibration';
@@ -12,6 +12,7 @@ import { EndpointPool, type Endpoint } from './endpoint-pool';
 import type { FireScheduler } from './fire-scheduler';
 import { exchange, type PreparedRequest } from './http-exchange';
 import type { Limiter } from './rate-limiter';
+import type { TargetBudget } from './target-budget';
 
 /**
  * `concurrency` bounds the connections to each endpoint: the accounts' own ones and the pool's together. Accounts
@@ -59,6 +60,8 @@ export async function armConnections(input: {
   random: () => number;
   scheduler: FireScheduler;
   targetLimiter: Limiter;
+  /** The target's budget `targetLimiter` holds (shared with other nodes outside their windows, on a cluster). */
+  budget: TargetBudget;
   stopSignal: AbortSignal;
   offsetMs: number;
   rttMs: number;
@@ -84,8 +87,7 @@ export async function armConnections(input: {
     ? renderRequest(warmUp.request, {})
     : { method: 'GET', path: profile.time.kind === 'ntp' ? '/' : profile.time.path, headers: {} };
   await pool.warm(poolEach, async (endpoint: Endpoint) => {
-    const at = targetLimiter.reserve(clock.nowMs());
-    await sleep(at - clock.nowMs(), input.stopSignal);
+    await input.budget.turn(targetLimiter, null, input.stopSignal);
     return exchange(endpoint, warmRequest, clock, timeoutMs);
   });
   await armAccounts(input.runs, pool.endpoints, armedEach, clock, timeoutMs);
@@ -102,6 +104,11 @@ export async function armConnections(input: {
     clock,
     scheduler: input.scheduler,
     targetLimiter,
+    budget: {
+      together: (n) => input.budget.together(targetLimiter, n, input.stopSignal),
+      turn: () => input.budget.turn(targetLimiter, null, input.stopSignal),
+      largestTogether: input.budget.largestTogether,
+    },
     serverTimeHeader: profile.serverTimeHeader,
     offsetMs: input.offsetMs,
     rttMs: input.rttMs,

@@ -27,6 +27,16 @@ export async function calibrateBurst(input: {
   clock: LocalClock;
   scheduler: FireScheduler;
   targetLimiter: Limiter;
+  /**
+   * Where the budget is shared (a cluster node outside its window): books the burst (resolves with the local instant
+   * it may leave) and each later request's turn. Absent: both from `targetLimiter`.
+   */
+  budget?: {
+    together(n: number): Promise<number>;
+    turn(): Promise<void>;
+    /** The most the shared bucket lets go together. */
+    largestTogether: number;
+  };
   serverTimeHeader: string | undefined;
   offsetMs: number;
   rttMs: number;
@@ -37,9 +47,11 @@ export async function calibrateBurst(input: {
   // Never more together than the target's bucket holds: a burst of its size, released at the slot of its last
   // request (k ≤ burst requests at once conform once k tokens have accrued). The rest still go — each proves its
   // connection — but one by one, each at its own slot.
-  const size = Math.min(count, input.largest ?? count, Math.max(1, Math.floor(input.targetLimiter.burst)));
+  const together = Math.min(Math.floor(input.targetLimiter.burst), input.budget?.largestTogether ?? Infinity);
+  const size = Math.min(count, input.largest ?? count, Math.max(1, together));
   let releaseAt = clock.nowMs();
-  for (let n = 0; n < size; n += 1) releaseAt = Math.max(releaseAt, input.targetLimiter.reserve(clock.nowMs()));
+  if (input.budget) releaseAt = await input.budget.together(size);
+  else for (let n = 0; n < size; n += 1) releaseAt = Math.max(releaseAt, input.targetLimiter.reserve(clock.nowMs()));
   releaseAt += 5; // room for the coarse timer and the spin
   const left: number[] = [];
   const burst = Promise.all(
@@ -59,8 +71,8 @@ export async function calibrateBurst(input: {
     input.targetLimiter.holdUntil(clock.nowMs() + 1_000 / input.targetLimiter.ratePerSec + 1);
     return Promise.all(
       Array.from({ length: count - size }, async (_, n) => {
-        const slot = input.targetLimiter.reserve(clock.nowMs());
-        await sleep(slot - clock.nowMs(), input.stopSignal); // a plain timer: these prove connections, not timing
+        if (input.budget) await input.budget.turn();
+        else await sleep(input.targetLimiter.reserve(clock.nowMs()) - clock.nowMs(), input.stopSignal); // a plain timer
         return input.send(size + n);
       }),
     );

@@ -220,6 +220,7 @@ export class CampaignRunner {
         random: this.random,
         scheduler: this.scheduler,
         targetLimiter: this.targetLimiter,
+        budget: this.budget,
         stopSignal: this.stop.signal,
         offsetMs: deps.clockService.current(undefined, [source])?.offsetMs ?? 0,
         rttMs: this.rttMs,
@@ -371,7 +372,10 @@ export class CampaignRunner {
   private async runAccount(run: AccountRun, shotsAt: number[], burstLeadMs: number): Promise<void> {
     // The first shots go at their planned instants (a salvo: several, across the clock bound), inside the limits.
     const shots = shotsAt.map(async (at, index) => {
+      // A cluster node's first shots outside its own window (a takeover after the instant) are ordinary requests.
+      if (!this.budget.spendsLocally(at - burstLeadMs)) return this.shootOutsideWindow(run, at);
       const slot = reserveAll([this.targetLimiter, run.limiter], at - burstLeadMs);
+      if (!this.budget.spendsLocally(slot)) return this.shootOutsideWindow(run, at);
       // Everything that can be done before the instant is done before it: the request is rendered now, and the
       // first shot of an account with its own connection is serialised, to be written by the releasing loop itself.
       const prepared = this.prepareEarly ? this.prepare(run) : null;
@@ -391,11 +395,20 @@ export class CampaignRunner {
     });
     await Promise.all(shots);
     while (!this.stopped(run) && !(this.storageFault && !run.sent)) {
-      const slot = reserveAll([this.targetLimiter, run.limiter], this.deps.clock.nowMs());
-      await sleep(slot - this.deps.clock.nowMs(), this.stop.signal);
+      await this.budget.turn(this.targetLimiter, run.limiter, this.stop.signal);
       if (this.stopped(run)) break;
-      await this.attempt(run, slot, null);
+      await this.attempt(run, this.deps.clock.nowMs(), null);
     }
+  }
+
+  /** A first shot whose slot is not this node's to spend: at its instant, with a token from the shared bucket. */
+  private async shootOutsideWindow(run: AccountRun, at: number): Promise<void> {
+    await sleep(at - this.deps.clock.nowMs(), this.stop.signal);
+    await this.budget.turn(this.targetLimiter, run.limiter, this.stop.signal);
+    if (this.stopped(run) || this.deps.clock.nowMs() < this.notBefore(run)) return;
+    if (this.storageFault && !run.sent) return;
+    const slot = this.deps.clock.nowMs();
+    await this.attempt(run, at, null, { plannedLocalMs: at, slotLocalMs: slot });
   }
 
   /** At the instant, in the releasing loop: the loaded first shot goes out now; false to go the ordinary way. */
@@ -441,7 +454,7 @@ export class CampaignRunner {
         sessions: deps.sessions,
         recorder: deps.recorder,
         random: this.random,
-        targetLimiter: this.targetLimiter,
+        turn: (run, signal) => this.budget.turn(this.targetLimiter, run.limiter, signal),
         chooseEndpoint: () => (this.pool ? this.chooseEndpoint() : null),
         context: (run) => this.context(run),
         recordFound: (run, answer, orderId, marks) =>
@@ -483,7 +496,7 @@ export class CampaignRunner {
       solver: this.deps.solver,
       samples: this.deps.captchaSamples,
       campaignId: this.deps.campaignId,
-      targetLimiter: this.targetLimiter,
+      turn: (signal) => this.budget.turn(this.targetLimiter, null, signal),
       stopSignal: this.stop.signal,
       abortSignal: this.abort.signal,
       choose: () => this.chooseEndpoint(),
@@ -503,8 +516,7 @@ export class CampaignRunner {
     // is not spent at its end, where every waiting account would spend theirs together.
     while (deps.clock.nowMs() < this.notBefore(run) && !this.stopped(run)) {
       await sleep(this.notBefore(run) - deps.clock.nowMs(), this.stop.signal);
-      const slot = reserveAll([this.targetLimiter, run.limiter], deps.clock.nowMs());
-      await sleep(slot - deps.clock.nowMs(), this.stop.signal);
+      await this.budget.turn(this.targetLimiter, run.limiter, this.stop.signal);
     }
     if (this.stopped(run)) return;
     if (!(await this.settleBeforeRetry(run)) || this.stopped(run)) return;
@@ -600,10 +612,7 @@ export class CampaignRunner {
       keyHonoured: this.deps.profile.book.idempotencyKeyHonoured,
       stopSignal: this.stop.signal,
       abortSignal: this.abort.signal,
-      waitForSlot: async (run, signal) => {
-        const slot = reserveAll([this.targetLimiter, run.limiter], this.deps.clock.nowMs());
-        await sleep(slot - this.deps.clock.nowMs(), signal);
-      },
+      waitForSlot: (run, signal) => this.budget.turn(this.targetLimiter, run.limiter, signal),
       chooseEndpoint: () => this.chooseEndpoint(),
       render: (run, template) => renderRequest(template, this.context(run), this.session(run)),
       stopped: (run) => this.stopped(run),

@@ -6,9 +6,8 @@ import { renderRequest } from '../targets';
 import { readAnswer, type Reader } from '../targets/answer-reader';
 import type { CaptchaSampleSink, CaptchaSolver } from './captcha-solver';
 import type { Endpoint } from './endpoint-pool';
-import type { Limiter } from './rate-limiter';
 import { exchange } from './http-exchange';
-import { sleep, type AccountRun } from './account-run';
+import type { AccountRun } from './account-run';
 
 export interface CaptchaStepDeps {
   profile: TargetProfile;
@@ -17,7 +16,8 @@ export interface CaptchaStepDeps {
   /** Keeps each answered captcha as a labelled sample of the target (absent: none kept). */
   samples?: CaptchaSampleSink;
   campaignId: string;
-  targetLimiter: Limiter;
+  /** Waits for a request's turn in the target's budget (the captcha fetch has no account bucket of its own). */
+  turn(signal: AbortSignal): Promise<void>;
   stopSignal: AbortSignal;
   abortSignal: AbortSignal;
   choose(): Endpoint | null;
@@ -31,8 +31,7 @@ export async function obtainCaptcha(run: AccountRun, deps: CaptchaStepDeps): Pro
   if (!captcha || run.captcha) return true;
   if (captcha.requiredFor === 'none' || (captcha.requiredFor === 'when-asked' && !run.captchaAsked)) return true;
   for (let tries = 0; tries < 3 && !deps.stopped(run); tries += 1) {
-    const at = deps.targetLimiter.reserve(deps.clock.nowMs());
-    await sleep(at - deps.clock.nowMs(), deps.stopSignal);
+    await deps.turn(deps.stopSignal);
     const endpoint = deps.choose();
     if (!endpoint) return false;
     const answer = await exchange(

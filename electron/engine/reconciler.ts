@@ -70,13 +70,17 @@ export async function reconcileCampaign(
   const targetLimiter = deps.budget?.limiter ?? new RateLimiter(limits.targetRatePerSec, limits.targetBurst);
   const pool = new EndpointPool(endpoints, Math.min(8, limits.concurrency), profile.breaker, random);
   const never = new AbortController().signal;
+  const turn = async (run: AccountRun): Promise<void> => {
+    if (deps.budget) return deps.budget.turn(targetLimiter, run.limiter, never);
+    await sleep(reserveAll([targetLimiter, run.limiter], deps.clock.nowMs()) - deps.clock.nowMs(), never);
+  };
   const lastErrors = new Map<number, string>();
   const stillOpen: IntentRecord[] = [];
   try {
     await eachLimited(open, 8, async (intent) => {
       const run = runFor(intent, deps, limits);
       // Signing in is a request to the target too: it takes its slot in the budget.
-      await sleep(reserveAll([targetLimiter, run.limiter], deps.clock.nowMs()) - deps.clock.nowMs(), never);
+      await turn(run);
       try {
         await deps.accounts.sessions.ensureFresh(intent.accountId);
         run.tokens = deps.accounts.sessions.tokens(intent.accountId);
@@ -88,9 +92,7 @@ export async function reconcileCampaign(
         run,
         {
           profile,
-          waitForSlot: async () => {
-            await sleep(reserveAll([targetLimiter, run.limiter], deps.clock.nowMs()) - deps.clock.nowMs(), never);
-          },
+          waitForSlot: () => turn(run),
           send: (request) => {
             const endpoint = pool.choose(deps.clock.nowMs());
             return endpoint ? exchange(endpoint, request, deps.clock, limits.timeoutMs) : Promise.resolve(null);

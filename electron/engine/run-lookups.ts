@@ -11,7 +11,6 @@ import { backoffMs } from './backoff';
 import type { Endpoint } from './endpoint-pool';
 import { exchange, type Exchange } from './http-exchange';
 import type { LookupDeps } from './intent-settler';
-import { reserveAll, type Limiter } from './rate-limiter';
 
 export interface LookupHost {
   campaignId: string;
@@ -20,7 +19,8 @@ export interface LookupHost {
   sessions: SessionKeeper;
   recorder: AttemptRecorder;
   random: () => number;
-  targetLimiter: Limiter;
+  /** Waits for a request's turn in the target's budget and the account's. */
+  turn(run: AccountRun, signal: AbortSignal): Promise<void>;
   /** An endpoint whose breaker lets a request through, or null (none, or the pool is closed). */
   chooseEndpoint(): Endpoint | null;
   context(run: AccountRun): TemplateContext;
@@ -33,8 +33,7 @@ export function runLookups(host: LookupHost, signal: AbortSignal, phase: 'run' |
   return {
     profile,
     waitForSlot: async (run) => {
-      const slot = reserveAll([host.targetLimiter, run.limiter], clock.nowMs());
-      await sleep(slot - clock.nowMs(), signal);
+      await host.turn(run, signal);
     },
     send: (request) => {
       const endpoint = host.chooseEndpoint();

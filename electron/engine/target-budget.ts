@@ -3,8 +3,28 @@
 // applies to the whole client pauses all of them until the target's Retry-After has passed.
 import type { LocalClock } from '../clock';
 import type { TargetProfile } from '../targets';
-import { RateLimiter } from './rate-limiter';
+import { RateLimiter, reserveAll, type Limiter } from './rate-limiter';
 import { sleep } from './account-run';
+
+/**
+ * A budget this process shares with others (a cluster node: ../cluster/shared-budget.ts). Around an open instant it
+ * spends its own share (the local limiter: the first shots never wait for another machine); everywhere else its
+ * requests take their tokens from the shared bucket.
+ */
+export interface SharedBudget {
+  /** Does a request at this local instant spend this process's own share (inside an open instant's window)? */
+  spendsLocally(localMs: number): boolean;
+  /**
+   * Books `n` tokens in the shared bucket, to be sent together: the local instant they may leave (not waited for), or
+   * null when a window this process spends its own share in begins first (the caller takes local slots then) or
+   * `signal` aborted.
+   */
+  take(n: number, signal?: AbortSignal): Promise<number | null>;
+  /** How late after its slot a request may still leave; later, it books again. */
+  readonly lateLimitMs: number;
+  /** The most requests the shared bucket lets leave together. */
+  readonly largestTogether: number;
+}
 
 /**
  * What Tminus spends of a declared budget: 95% of the rate and one token less than the burst. A request leaves when
@@ -45,14 +65,88 @@ export class TargetBudget {
     return () => this.pauseListeners.delete(listener);
   }
 
+  private shared: SharedBudget | null = null;
+
+  /** From now on, what this process sends outside its own windows takes tokens from `shared` (null: all local). */
+  shareWith(shared: SharedBudget | null): void {
+    this.shared = shared;
+  }
+
+  /** The most requests that may leave together wherever they take their tokens. */
+  get largestTogether(): number {
+    return Math.min(this.limiter.burst, this.shared?.largestTogether ?? Infinity);
+  }
+
+  /** Is a request at this local instant this process's to spend from its own limiter? */
+  spendsLocally(localMs: number): boolean {
+    return this.shared === null || this.shared.spendsLocally(localMs);
+  }
+
   /** Waits for a slot in the budget (and past any pause); resolves at once when `signal` aborts. */
   async take(signal?: AbortSignal): Promise<void> {
     // A slot granted before a pause began is not used inside it: after the wait, a new slot is taken.
     for (;;) {
       const now = this.clock.nowMs();
-      const at = this.limiter.reserve(Math.max(now, this.pausedUntilMs));
-      if (at > now) await sleep(at - now, signal ?? NEVER);
+      const from = Math.max(now, this.pausedUntilMs);
+      if (this.spendsLocally(now) && this.spendsLocally(this.limiter.peek(from))) {
+        const at = this.limiter.reserve(from);
+        if (at > now) await sleep(at - now, signal ?? NEVER);
+      } else if (!(await this.takeShared(signal))) {
+        if (signal?.aborted) return;
+        continue; // a window began: a local slot
+      }
       if (signal?.aborted || this.clock.nowMs() >= this.pausedUntilMs) return;
+    }
+  }
+
+  /**
+   * Waits for a request's turn in `target` (this budget's limiter, or a chain holding it) and in `account` (the
+   * account's own bucket, if any). Outside its own windows a cluster node takes the account's slot here and the
+   * target's token from the shared bucket; a local slot that would fall past the end of a window is not used.
+   */
+  async turn(target: Limiter, account: Limiter | null, signal: AbortSignal): Promise<void> {
+    const limiters = account ? [target, account] : [target];
+    for (;;) {
+      const now = this.clock.nowMs();
+      if (this.spendsLocally(now)) {
+        const at = Math.max(...limiters.map((limiter) => limiter.peek(now)));
+        if (this.spendsLocally(at)) {
+          reserveAll(limiters, now);
+          return sleep(at - now, signal);
+        }
+      }
+      if (account) await sleep(account.reserve(now) - now, signal);
+      if (signal.aborted || (await this.takeShared(signal))) return;
+    }
+  }
+
+  /**
+   * The local instant `n` requests may leave together (≥ now, ≤ the bucket): from `target` or, outside this process's
+   * windows, booked in the shared bucket. Nothing is waited for.
+   */
+  async together(target: Limiter, n: number, signal: AbortSignal): Promise<number> {
+    for (;;) {
+      const now = this.clock.nowMs();
+      if (this.spendsLocally(now)) {
+        let at = now;
+        for (let k = 0; k < n; k += 1) at = Math.max(at, target.reserve(now));
+        if (this.spendsLocally(at)) return at;
+      }
+      const at = await this.shared!.take(n, signal);
+      if (at !== null || signal.aborted) return at ?? now;
+    }
+  }
+
+  /** One token from the shared bucket, waited for: false when a window began first or `signal` aborted. */
+  private async takeShared(signal?: AbortSignal): Promise<boolean> {
+    const shared = this.shared!;
+    for (;;) {
+      const at = await shared.take(1, signal);
+      if (at === null) return false;
+      await sleep(at - this.clock.nowMs(), signal ?? NEVER);
+      if (signal?.aborted) return false;
+      // Woken too late for its slot: sent now, it would reach the target beside the next one booked.
+      if (this.clock.nowMs() - at <= shared.lateLimitMs) return true;
     }
   }
 }
