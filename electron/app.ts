@@ -297,7 +297,7 @@ export function createApp(options: AppOptions): App {
       if (!coordinated)
         throw new TminusError(
           'CLUSTER_NOT_JOINED',
-          'this console has not joined a cluster: start it with tminus serve --cluster URL',
+          'this console has not joined a cluster: start it with tminus serve --cluster URL (the desktop app: --cluster URL)',
         );
       return engineCalls['campaigns/get']({ id: await coordinated.start(spec) });
     },

@@ -11,7 +11,7 @@ import {
   openCluster,
   parseClusterUrl,
   writeClusterKey,
-  NodeDriver,
+  driveDealtShares,
   type ClusterNodeView,
   type ShareReport,
 } from '../cluster';
@@ -193,20 +193,7 @@ export function registerClusterCommand(program: Command): void {
       // The application first: loading it blocks this process for a while, and a node must not go silent after joining.
       const app = await openApp({ dataDir });
       const member = await ClusterMembership.join({ url, dataDir, name, heartbeatMs: flags.heartbeatMs, probe });
-      const driver = new NodeDriver({
-        host: app,
-        redis: member.connection.redis,
-        sealer: member.connection.sealer,
-        nodeId: member.nodeId,
-        clock: systemLocalClock,
-        onShare: (event) => console.log(describeShareEvent(event)),
-      });
-      member.reportActivity(() => ({
-        ...driver.counters,
-        campaignId: driver.campaignId,
-        pendingRecords: driver.pendingRecords,
-      }));
-      driver.start();
+      const driver = driveDealtShares(member, app, (event) => console.log(describeShareEvent(event)));
       console.log(
         `joined ${member.connection.where} as ${name} (node ${member.nodeId}); heartbeat every ${flags.heartbeatMs} ms; SIGTERM leaves`,
       );

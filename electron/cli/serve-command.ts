@@ -13,8 +13,7 @@ import { formatInZone } from '../reports/iso-instant';
 import { parsePort } from './parse';
 import { TminusError } from '../errors';
 import { hostname } from 'node:os';
-import { ClusterMembership, NodeDriver, parseClusterUrl } from '../cluster';
-import { systemLocalClock } from '../clock';
+import { ClusterMembership, driveDealtShares, parseClusterUrl } from '../cluster';
 import { ensureDataDir } from '../store';
 
 /** The built renderer sits beside the built CLI: out/main/cli.js → out/renderer. */
@@ -56,26 +55,12 @@ export function registerServeCommand(program: Command): void {
       });
       // Joined, the console is a node too: it drives the shares a coordinator deals it (its campaigns list shows them).
       const driver = cluster
-        ? new NodeDriver({
-            host: app,
-            redis: cluster.connection.redis,
-            sealer: cluster.connection.sealer,
-            nodeId: cluster.nodeId,
-            clock: systemLocalClock,
-            onShare: (event) =>
-              console.log(
-                `cluster: campaign ${event.campaignId.slice(0, 8)} share ${event.shareId} ${event.phase}${event.error ? `: ${event.error}` : ''}`,
-              ),
-          })
+        ? driveDealtShares(cluster, app, (event) =>
+            console.log(
+              `cluster: campaign ${event.campaignId.slice(0, 8)} share ${event.shareId} ${event.phase}${event.error ? `: ${event.error}` : ''}`,
+            ),
+          )
         : null;
-      if (cluster && driver) {
-        cluster.reportActivity(() => ({
-          ...driver.counters,
-          campaignId: driver.campaignId,
-          pendingRecords: driver.pendingRecords,
-        }));
-        driver.start();
-      }
       app.health.start();
       app.captcha.start().catch((error: Error) => console.error(`captcha reader not available: ${error.message}`));
       // Campaigns a crash left running are marked interrupted and their bookings looked up, not repeated; what the

@@ -26,3 +26,5 @@ export { NodeDriver } from './node-driver';
 export { ClusterCoordinator, type ClusterCampaignReport, type NodeFigures } from './cluster-coordinator';
 export { CoordinatedCampaigns } from './coordinated-campaigns';
 export { ClusterPauseRelay } from './pause-relay';
+export { driveDealtShares } from './console-node';
+export { clusterSwitches, type ClusterSwitches } from './cluster-switches';

@@ -2,7 +2,10 @@
 import { app, BrowserWindow, dialog, ipcMain, Notification, shell, session } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { hostname } from 'node:os';
 import { createApp, type App } from '../app';
+import { ClusterMembership, clusterSwitches, driveDealtShares, type NodeDriver } from '../cluster';
+import { ensureDataDir } from '../store';
 import { bindIpcMain } from '../ipc/ipc-main-binding';
 import { safeStorageSealer } from './safe-storage-sealer';
 
@@ -43,12 +46,37 @@ function createWindow(): BrowserWindow {
 }
 
 let tminus: App | null = null;
+let cluster: ClusterMembership | null = null;
+let driver: NodeDriver | null = null;
 
-void app.whenReady().then(() => {
+/**
+ * Joins the cluster the command line or the environment names (`--cluster URL [--name N]`, as `tminus serve`); a
+ * cluster that cannot be joined is said in a dialog, and the app opens on its own (Settings shows it not joined).
+ */
+async function joinCluster(dataDir: string): Promise<ClusterMembership | null> {
+  try {
+    const switches = clusterSwitches(process.argv, process.env);
+    if (!switches) return null;
+    return await ClusterMembership.join({
+      url: switches.url,
+      dataDir,
+      name: switches.name ?? hostname(),
+      heartbeatMs: 1_000,
+    });
+  } catch (error) {
+    dialog.showErrorBox('Tminus did not join the cluster', (error as Error).message);
+    return null;
+  }
+}
+
+void app.whenReady().then(async () => {
   // No web permission (camera, geolocation, ...) is ever needed by the console.
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  const dataDir = ensureDataDir(process.env.TMINUS_HOME ?? app.getPath('userData'));
+  cluster = await joinCluster(dataDir);
   tminus = createApp({
-    dataDir: process.env.TMINUS_HOME ?? app.getPath('userData'),
+    dataDir,
+    cluster,
     sealer: safeStorageSealer() ?? undefined,
     chooseSavePath: async (suggestedName) => {
       const result = await dialog.showSaveDialog({
@@ -64,6 +92,8 @@ void app.whenReady().then(() => {
     },
     onInternalError: (call, error) => console.error(`${call} failed:`, error),
   });
+  // Joined, the desktop console is a node too: it drives the shares a coordinator deals it.
+  if (cluster) driver = driveDealtShares(cluster, tminus);
   tminus.health.start();
   tminus.captcha.start().catch((error: Error) => console.error(`captcha reader not available: ${error.message}`));
   tminus.engine.keepReconciling(60_000);
@@ -83,6 +113,15 @@ app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();
 });
 
-app.on('will-quit', () => {
-  void tminus?.close();
+let quitting = false;
+app.on('will-quit', (event) => {
+  if (quitting) return;
+  // In order: no share driven any more (its records sent), the store closed, then the cluster left.
+  quitting = true;
+  event.preventDefault();
+  void (async () => {
+    await driver?.stop().catch(() => undefined);
+    await tminus?.close();
+    await cluster?.leave().catch(() => undefined);
+  })().finally(() => app.exit(0));
 });

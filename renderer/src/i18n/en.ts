@@ -444,7 +444,7 @@ export const en = {
   'campaign.tooltip': 'sent T{offset} ms · {latency} ms · {outcome} · retry {retry}',
   'cluster.title': 'Cluster',
   'cluster.notJoined':
-    'This console is not in a cluster. To join one, start it with tminus serve --cluster redis://USER:PASS@HOST:PORT (the cluster key from tminus cluster key must be in this data directory).',
+    'This console is not in a cluster. To join one, start it with tminus serve --cluster redis://USER:PASS@HOST:PORT, or the desktop app with the same --cluster option or TMINUS_CLUSTER (the cluster key from tminus cluster key must be in this data directory).',
   'cluster.joined': 'Joined {where} as {name} (node {nodeId})',
   'cluster.nodes_one': '1 node',
   'cluster.nodes_other': '{count} nodes',

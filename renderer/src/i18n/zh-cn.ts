@@ -416,7 +416,7 @@ export const zhCN = {
   'campaign.tooltip': '发送 T{offset} ms · {latency} ms · {outcome} · 重试 {retry}',
   'cluster.title': '集群',
   'cluster.notJoined':
-    '此控制台未加入集群。要加入，请用 tminus serve --cluster redis://用户:密码@主机:端口 启动（本数据目录中须有 tminus cluster key 给出的集群密钥）。',
+    '此控制台未加入集群。要加入，请用 tminus serve --cluster redis://用户:密码@主机:端口 启动，桌面应用则用同样的 --cluster 选项或 TMINUS_CLUSTER 环境变量（本数据目录中须有 tminus cluster key 给出的集群密钥）。',
   'cluster.joined': '已加入 {where}，名称 {name}（节点 {nodeId}）',
   'cluster.nodes_other': '{count} 个节点',
   'cluster.unreachable': '暂时无法列出节点：{error}',
