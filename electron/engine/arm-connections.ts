@@ -52,6 +52,8 @@ async function armAccounts(
 
 export async function armConnections(input: {
   runs: AccountRun[];
+  /** Armed after the open instant: nothing is warmed or calibrated (every shot goes at once, as for `warmUp: off`). */
+  late?: boolean;
   endpoints: string[];
   profile: TargetProfile;
   /** Whether accounts get their own connections (their first shots can be written ahead). */
@@ -68,7 +70,7 @@ export async function armConnections(input: {
 }): Promise<{ pool: EndpointPool; calibration: BurstCalibration }> {
   const { profile, clock, targetLimiter } = input;
   const { timeoutMs } = profile.limits;
-  const warmUp = profile.warmUp;
+  const warmUp = input.late ? 'off' : profile.warmUp;
   // Warm-ups off: nothing is sent while arming, so no account's own connection can be proven: the pool sends all.
   const budget = connectionBudget(
     input.runs.filter((run) => !run.done).length,

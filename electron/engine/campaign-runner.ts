@@ -73,6 +73,8 @@ export interface RunnerDeps {
   captchaSamples?: CaptchaSampleSink;
   /** Accounts a resumed campaign drives again (its own, not yet booked); a new campaign leases from the pool. */
   resumeAccountIds?: number[];
+  /** Taken over from a holder that may have sent, on a target that honours the key (./lease-runs.ts). */
+  takenOverAccountIds?: number[];
   /** Idempotency keys given from outside, by account (a cluster campaign's: ../cluster/dealt-campaign.ts). */
   keys?: ReadonlyMap<number, string>;
   /** The target's declared budget, shared with everything else that talks to it (sign-ins, the health check). */
@@ -176,17 +178,18 @@ export class CampaignRunner {
       const source = timeSourceFor(profile, deps.endpoints[0]!);
       // Clock probes are requests to the target too: each waits for its slot in the budget.
       const gate = (): Promise<void> => this.budget.take(this.stop.signal);
-      const report = await deps.clockService.probe([source], { samples: 8, campaignId: deps.campaignId, gate });
-      if (!report.combined)
-        throw new TminusError('CLOCK_SOURCE_FAILED', report.sources[0]?.error ?? 'the target time could not be read');
-      const offsetAtArm = report.combined.offsetMs;
+      // Armed after its instant (a takeover, a late resume), every shot goes at once: nothing is timed to the
+      // millisecond, so an estimate of the target's clock this process keeps fresh is used as it is, and nothing is
+      // sent to warm or calibrate a burst that will not be.
+      const late = this.serverNow() >= deps.openAtServerMs;
+      const kept = late ? deps.clockService.current(undefined, [source]) : null;
+      const offsetAtArm =
+        kept && kept.ageMs <= spec.clockSyncEveryMs ? kept.offsetMs : await this.probeClock(source, gate);
       if (Math.abs(offsetAtArm) >= 1_000)
         this.warnings.push(
           `this machine's clock is ${(Math.abs(offsetAtArm) / 1000).toFixed(1)} s ${offsetAtArm > 0 ? 'behind' : 'ahead of'} ` +
             "the target's: every instant of the plan is on the target's clock",
         );
-      this.rttMs = report.sources[0]?.estimate?.medianDelayMs ?? 0;
-      this.fastestRttMs = report.sources[0]?.estimate?.delayMs ?? this.rttMs;
       this.timeSources = [source];
 
       // The ledger first (booked and unsettled accounts sit out), then the leases, then every intent, durable.
@@ -198,6 +201,7 @@ export class CampaignRunner {
         intents: deps.intents,
         leaseTtlMs: this.leaseTtlMs(),
         resumeAccountIds: deps.resumeAccountIds,
+        takenOverAccountIds: deps.takenOverAccountIds,
         keys: deps.keys,
         plannedLocalMs: deps.openAtServerMs - (deps.clockService.current(undefined, [source])?.offsetMs ?? 0),
         nowMs: deps.clock.nowMs(),
@@ -212,6 +216,7 @@ export class CampaignRunner {
       if (profile.auth) await this.signInAll(source);
 
       const armed = await armConnections({
+        late,
         runs: this.runs,
         endpoints: deps.endpoints,
         profile,
@@ -232,13 +237,23 @@ export class CampaignRunner {
       if (profile.captcha && profile.captcha.requiredFor !== 'none') await deps.solver.warm?.();
       this.captchaLoaded = true;
       // How late this machine's timers wake now, loaded as it is while armed: the release's coarse timer leads by it.
-      await this.scheduler.measureWake();
+      if (!late) await this.scheduler.measureWake();
       deps.clockService.startSync([source], spec.clockSyncEveryMs, deps.campaignId, { gate });
       this.armDone = true;
     } catch (error) {
       await this.finish('failed', (error as Error).message);
       throw error;
     }
+  }
+
+  /** A burst of samples of the target's clock (inside the budget): its offset, and the round trip for the fire plan. */
+  private async probeClock(source: TimeSourceSpec, gate: () => Promise<void>): Promise<number> {
+    const report = await this.deps.clockService.probe([source], { samples: 8, campaignId: this.deps.campaignId, gate });
+    if (!report.combined)
+      throw new TminusError('CLOCK_SOURCE_FAILED', report.sources[0]?.error ?? 'the target time could not be read');
+    this.rttMs = report.sources[0]?.estimate?.medianDelayMs ?? 0;
+    this.fastestRttMs = report.sources[0]?.estimate?.delayMs ?? this.rttMs;
+    return report.combined.offsetMs;
   }
 
   /**

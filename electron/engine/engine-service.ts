@@ -220,9 +220,11 @@ export class EngineService {
   }
 
   /**
-   * Drives a dealt campaign whose accounts another node held (it was isolated): each may have sent, so each is
-   * first settled like a crashed campaign's — by the target's order lookup, with the same key — and only those not
-   * booked are driven again (at the open instant if it is still ahead, else at once).
+   * Drives a dealt campaign whose accounts another node held (it was isolated): each may have sent. On a target that
+   * honours the key, each is driven at once as an account whose answer was lost — its booking, sent with the same
+   * key, is the settlement (the target answers a booked key with its order; "sold out" to it proves none). Else each
+   * is first settled like a crashed campaign's, by the target's order lookup, and only those not booked are driven
+   * again. Either way at the open instant if it is still ahead, else at once.
    */
   async takeOver(id: string): Promise<{ campaign: CampaignRecord; done: Promise<RunSummary | null> }> {
     const campaign = this.get(id);
@@ -243,6 +245,14 @@ export class EngineService {
       })),
       nowMs,
     );
+    if (this.profile(campaign.targetId).book.idempotencyKeyHonoured) {
+      // Unknown until answered: a crash of this process leaves each to reconciliation, as a lost answer would.
+      this.deps.intents.apply(
+        accountIds.map((accountId) => ({ kind: 'unknown', campaignId: id, accountId, error: 'TAKEN_OVER' })),
+        nowMs,
+      );
+      return this.start(campaign, accountIds, accountIds);
+    }
     this.deps.intents.apply(
       accountIds.map((accountId) => ({ kind: 'sent', campaignId: id, accountId, atMs: nowMs })),
       nowMs,
@@ -334,6 +344,7 @@ export class EngineService {
   private start(
     campaign: CampaignRecord,
     resumeAccountIds?: number[],
+    takenOverAccountIds?: number[],
   ): { campaign: CampaignRecord; done: Promise<RunSummary | null> } {
     const { id } = campaign;
     const spec = CampaignSpecSchema.parse(campaign.spec);
@@ -356,6 +367,7 @@ export class EngineService {
       solver: this.deps.solver,
       captchaSamples: this.deps.captchaSamples,
       resumeAccountIds,
+      takenOverAccountIds,
       keys: this.givenKeys.get(id),
       checkStorage: this.deps.checkStorage,
       budget: this.budgets.for(profile),

@@ -25,6 +25,11 @@ export interface LeaseRunsInput {
   leaseTtlMs: number;
   /** A resumed campaign drives these (its own accounts that have not booked). */
   resumeAccountIds?: number[];
+  /**
+   * Accounts taken over from another holder that may have sent (a cluster takeover on a target that honours the
+   * key): driven though unsettled, each starting as unknown — its booking, sent with the same key, settles it.
+   */
+  takenOverAccountIds?: number[];
   /** Where the first shots are planned, on the local clock (kept with each intent). */
   plannedLocalMs: number;
   /**
@@ -57,7 +62,8 @@ function leaveOutMissingFields(runs: AccountRun[], profile: TargetProfile, accou
 export function leaseRuns(input: LeaseRunsInput): { runs: AccountRun[]; leftOut: LeftOut } {
   const { campaignId, spec, profile } = input;
   const excluded = input.intents.excluded(spec.target, spec.item, spec.accounts.bookingsPerAccount);
-  const unsettled = excluded.unsettled.filter((id) => !excluded.booked.includes(id));
+  const takenOver = new Set(input.takenOverAccountIds ?? []);
+  const unsettled = excluded.unsettled.filter((id) => !excluded.booked.includes(id) && !takenOver.has(id));
   const excludeIds = [...excluded.booked, ...unsettled];
   const leased = input.accounts.lease(spec.target, campaignId, spec.accounts.count, input.leaseTtlMs, {
     group: spec.accounts.group,
@@ -74,6 +80,7 @@ export function leaseRuns(input: LeaseRunsInput): { runs: AccountRun[]; leftOut:
       new RateLimiter(accountRate, profile.limits.accountBurst),
     ),
   );
+  for (const run of runs) if (takenOver.has(run.account.id)) run.unknown = true;
   leaveOutMissingFields(runs, profile, input.accounts);
   input.intents.prepare(
     runs.map((run) => ({

@@ -43,7 +43,10 @@ interface ClusterFigures {
   /** Orders the server made that the coordinator's record does not hold as booked. */
   lostRecords: number;
   requests: number;
-  perNode: ClusterCampaignReport['nodes'];
+  /** The coordinator's figures per node, with its own accounts' first shots at the server (p50, p99 of |offset|). */
+  perNode: Array<
+    ClusterCampaignReport['nodes'][number] & { firstShotP50Ms: number | null; spreadP99Ms: number | null }
+  >;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -104,10 +107,14 @@ async function runCluster(input: {
     });
     let victimUsernames = new Set<string>();
     let killedAtMs: number | null = null;
+    let campaignId: string | undefined;
+    while (!(campaignId = (await runningCampaigns(member.connection.redis))[0])) await sleep(20);
+    const deal = await readDeal(member.connection.redis, campaignId);
+    /** Username → the node first dealt it. */
+    const dealtTo = new Map<string, string>();
+    for (const [nodeId, shares] of deal)
+      for (const id of shares[0]?.accounts ?? []) dealtTo.set(harness.app.accounts.get(Number(id)).username, nodeId);
     if (input.killOne) {
-      let campaignId: string | undefined;
-      while (!(campaignId = (await runningCampaigns(member.connection.redis))[0])) await sleep(20);
-      const deal = await readDeal(member.connection.redis, campaignId);
       const victimId = [...deal.keys()].sort()[0]!;
       victimUsernames = new Set(
         deal.get(victimId)![0]!.accounts.map((id) => harness.app.accounts.get(Number(id)).username),
@@ -172,7 +179,14 @@ async function runCluster(input: {
       takeoverBookMs: afterKill((route) => route.endsWith('/book')),
       lostRecords: orders.orders.filter((order) => !bookedKeys.has(order.idempotencyKey)).length,
       requests: everything.length,
-      perNode: report.nodes,
+      perNode: report.nodes.map((node) => {
+        const own = [...first].filter(([account]) => dealtTo.get(account) === node.nodeId).map(([, at]) => at);
+        return {
+          ...node,
+          firstShotP50Ms: own.length ? round(quantile(own, 0.5), 2) : null,
+          spreadP99Ms: own.length ? round(quantile(own.map(Math.abs), 0.99), 2) : null,
+        };
+      }),
     };
   } finally {
     await member.leave();
@@ -244,7 +258,11 @@ export async function runClusterBench(options: BenchOptions): Promise<void> {
       [row(`3 nodes × ${perNode}`, cluster), row(`1 node × ${accounts}`, baseline)],
     );
     const perNodeLines = cluster.perNode
-      .map((node) => `  ${node.name}: ${node.accounts} accounts, ${node.successes}/${node.shots} booked/shots`)
+      .map(
+        (node) =>
+          `  ${node.name}: ${node.accounts} accounts, ${node.successes}/${node.shots} booked/shots, ` +
+          `its first shots p50 ${node.firstShotP50Ms ?? '—'} ms, |p99| ${node.spreadP99Ms ?? '—'} ms`,
+      )
       .join('\n');
     emitResult(options, `${table}\n\nper node (cluster run):\n${perNodeLines}`, {
       cluster: {

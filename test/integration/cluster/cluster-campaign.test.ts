@@ -77,7 +77,7 @@ interface Cluster {
  * account so that a second one is made and seen), 60 accounts, 3 `tminus node` processes and an in-process
  * coordinator running the campaign with a 1.5 s lease.
  */
-async function startCluster(options: { proxyForB?: boolean } = {}): Promise<Cluster> {
+async function startCluster(options: { proxyForB?: boolean; keyHonoured?: boolean } = {}): Promise<Cluster> {
   server = await startRedis();
   const proxy = options.proxyForB ? await startTcpProxy(server.port) : null;
   if (proxy) stops.push(() => proxy.close());
@@ -92,13 +92,15 @@ async function startCluster(options: { proxyForB?: boolean } = {}): Promise<Clus
         latency: { baseMs: 30, jitterMs: 3 }, // answers still on their way back at a kill
         faults: { dropResponseRate: 0, errorRate: 0, resetRate: 0, hangRate: 0 },
       },
-      idempotency: 'ignored', // a repeat books again: only the order lookup can settle what a node sent
+      // A repeat books again (two per account are allowed): only the order lookup can settle what a node sent —
+      // unless the key is honoured, when the taker's booking with the same key is the settlement.
+      idempotency: options.keyHonoured ? 'honoured' : 'ignored',
       seed: 11,
     },
     'external',
     (text) =>
       text
-        .replace('idempotencyKeyHonoured: true', 'idempotencyKeyHonoured: false')
+        .replace('idempotencyKeyHonoured: true', `idempotencyKeyHonoured: ${options.keyHonoured ?? false}`)
         .replace(/targetRatePerSec: 400.*$/m, `targetRatePerSec: ${DECLARED.ratePerSec}`)
         .replace(/targetBurst: 400.*$/m, `targetBurst: ${DECLARED.burst}`),
   );
@@ -231,6 +233,40 @@ describe('a campaign across three nodes', () => {
     ).toEqual([expect.stringMatching(/^b-[0-9a-f]{8}$/)]);
     expect(orders.filter((order) => bUsernames.has(order.account)).length).toBe(20); // b's too, once each
     expect(outcomeNodes(cluster.app, campaignId)).toEqual(['a', 'c']); // the takers concluded b's accounts
+  }, 90_000);
+
+  it('takes over a node killed -9 mid-rush by sending its bookings again with their keys, when the target honours them', async () => {
+    const cluster = await startCluster({ keyHonoured: true });
+    const campaignId = await cluster.campaignId();
+    const deal = await readDeal(cluster.member.connection.redis, campaignId);
+    const bNode = [...deal.keys()].find((nodeId) => nodeId.startsWith('b-'))!;
+    const bUsernames = new Set(
+      deal.get(bNode)![0]!.accounts.map((id) => cluster.app.accounts.get(Number(id)).username),
+    );
+    let bookedOfB = 0;
+    while (bookedOfB === 0) {
+      await sleep(2);
+      bookedOfB = (await cluster.target.arrivals()).filter(
+        (a) => a.route.endsWith('/book') && a.code === 'BOOKED' && bUsernames.has(a.account ?? ''),
+      ).length;
+    }
+    cluster.nodes[1]!.kill('SIGKILL');
+    const report = await cluster.run;
+    await cluster.member.leave();
+
+    // Every order once (the target allows two per account: a new key would book again) and in the record, the ones
+    // whose answers died with b included: the taker's replay of the key was answered with the order.
+    const { orders, context } = await judge(cluster, report);
+    expect(orders.filter((order) => bUsernames.has(order.account)).length).toBe(20);
+    expect(outcomeNodes(cluster.app, campaignId)).toEqual(['a', 'c']);
+    // No order lookup was needed: the bookings themselves settled b's accounts.
+    const arrivals = await cluster.target.arrivals();
+    expect(
+      arrivals.filter((a) => a.route.includes('/orders/')),
+      context,
+    ).toEqual([]);
+    const replays = arrivals.filter((a) => a.route.endsWith('/book') && bUsernames.has(a.account ?? ''));
+    expect(new Set(replays.map((a) => a.key)).size, context).toBe(bUsernames.size); // one key per account
   }, 90_000);
 
   it('keeps firing inside the leases when Redis dies at the instant, takes over nothing, and loses no record', async () => {
