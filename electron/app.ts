@@ -51,7 +51,7 @@ import { scheduleHandlers } from './schedule/handlers';
 import { NotifyService, watchCampaigns, type DesktopSink } from './notify';
 import { notifierHandlers } from './notify/handlers';
 import { reportHandlers } from './reports/handlers';
-import { CoordinatedCampaigns, type ClusterMembership } from './cluster';
+import { ConsoleCluster, type ClusterMembership, type NodeDriverOptions } from './cluster';
 import { rehearse } from './rehearsal';
 
 export interface AppOptions {
@@ -74,8 +74,13 @@ export interface AppOptions {
   log?: SchedulerLog;
   /** Where unexpected handler errors go (stderr in the CLI, the log in the desktop app). */
   onInternalError?: (call: string, error: unknown) => void;
-  /** The cluster this process joined (`tminus serve --cluster`); the console's Settings shows its nodes. */
+  /**
+   * The cluster this process joined before it opened (`tminus serve --cluster`, the desktop app's --cluster): the app
+   * drives the shares dealt to it, coordinates from the console, and leaves it on close. Settings can join one later.
+   */
   cluster?: ClusterMembership | null;
+  /** Told about each cluster share this console drives as it starts and ends (its log). */
+  onClusterShare?: NodeDriverOptions['onShare'];
   /** Free bytes the data directory's disk must have for a campaign to arm (default 64 MiB). */
   minFreeBytes?: number;
   /** How long closing waits for a faulty disk to take what the record holds in memory (default 60 s). */
@@ -263,8 +268,8 @@ export function createApp(options: AppOptions): App {
   });
 
   const engineCalls = engineHandlers(engine, attempts, operatorCaptcha);
-  // A console that joined a cluster coordinates campaigns across it (Settings → Cluster, "Run across the cluster").
-  const coordinated = options.cluster ? new CoordinatedCampaigns(() => app, options.cluster) : null;
+  // A console in a cluster drives what is dealt to it and coordinates campaigns across it ("Run across the cluster").
+  const cluster = new ConsoleCluster(() => app, dataDir, options.onClusterShare);
   const scheduleCalls = scheduleHandlers(scheduler);
   const handlers: Handlers = {
     ...scheduleCalls,
@@ -289,17 +294,18 @@ export function createApp(options: AppOptions): App {
       return engineCalls['campaigns/update'](input);
     },
     'campaigns/cancel': async (input) => {
-      if (!coordinated?.has(input.id)) return engineCalls['campaigns/cancel'](input);
-      await coordinated.cancel(input.id);
+      if (!cluster.coordinates(input.id)) return engineCalls['campaigns/cancel'](input);
+      await cluster.coordinated().cancel(input.id);
       return engineCalls['campaigns/get'](input);
     },
-    'cluster/run': async (spec) => {
-      if (!coordinated)
-        throw new TminusError(
-          'CLUSTER_NOT_JOINED',
-          'this console has not joined a cluster: start it with tminus serve --cluster URL (the desktop app: --cluster URL)',
-        );
-      return engineCalls['campaigns/get']({ id: await coordinated.start(spec) });
+    'cluster/run': async (spec) => engineCalls['campaigns/get']({ id: await cluster.coordinated().start(spec) }),
+    'cluster/join': async (input) => {
+      await cluster.join(input);
+      return cluster.status();
+    },
+    'cluster/leave': async () => {
+      await cluster.leave();
+      return cluster.status();
     },
     ...accountHandlers({
       accounts,
@@ -338,16 +344,7 @@ export function createApp(options: AppOptions): App {
         ? { ok: true, format: syntax.format, problems: [], caveats: profileCaveats(checked.profile) }
         : { ok: false, format: syntax.format, problems: checked.problems, caveats: [] };
     },
-    'cluster/status': async () => {
-      const member = options.cluster ?? null;
-      if (!member) return { joined: false, where: null, nodeId: null, name: null, nodes: [], error: null };
-      const base = { joined: true, where: member.connection.where, nodeId: member.nodeId, name: member.name };
-      try {
-        return { ...base, nodes: (await member.view()).nodes, error: null };
-      } catch (error) {
-        return { ...base, nodes: [], error: `${member.connection.where}: ${(error as Error).message}` };
-      }
-    },
+    'cluster/status': () => cluster.status(),
     'sim/status': () => sim.status(),
     'sim/start': ({ scenario }) => sim.start(scenario),
     'sim/stop': () => sim.stop(),
@@ -383,7 +380,7 @@ export function createApp(options: AppOptions): App {
     notify,
     async close() {
       stopWatching();
-      await coordinated?.close();
+      await cluster.close();
       await scheduler.stop();
       await captcha.close();
       try {
@@ -396,5 +393,6 @@ export function createApp(options: AppOptions): App {
       }
     },
   };
+  if (options.cluster) cluster.attach(options.cluster);
   return app;
 }

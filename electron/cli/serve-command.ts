@@ -13,7 +13,7 @@ import { formatInZone } from '../reports/iso-instant';
 import { parsePort } from './parse';
 import { TminusError } from '../errors';
 import { hostname } from 'node:os';
-import { ClusterMembership, driveDealtShares, parseClusterUrl } from '../cluster';
+import { ClusterMembership, parseClusterUrl } from '../cluster';
 import { ensureDataDir } from '../store';
 
 /** The built renderer sits beside the built CLI: out/main/cli.js → out/renderer. */
@@ -48,19 +48,16 @@ export function registerServeCommand(program: Command): void {
           })
         : null;
       if (cluster) console.log(`joined ${cluster.connection.where} as ${cluster.name} (node ${cluster.nodeId})`);
+      // Joined, the console is a node too: the app drives the shares a coordinator deals it, and leaves on close.
       const app = await openApp({
         dataDir,
         cluster,
+        onClusterShare: (event) =>
+          console.log(
+            `cluster: campaign ${event.campaignId.slice(0, 8)} share ${event.shareId} ${event.phase}${event.error ? `: ${event.error}` : ''}`,
+          ),
         onInternalError: (call, error) => console.error(`tminus: ${call} failed:`, error),
       });
-      // Joined, the console is a node too: it drives the shares a coordinator deals it (its campaigns list shows them).
-      const driver = cluster
-        ? driveDealtShares(cluster, app, (event) =>
-            console.log(
-              `cluster: campaign ${event.campaignId.slice(0, 8)} share ${event.shareId} ${event.phase}${event.error ? `: ${event.error}` : ''}`,
-            ),
-          )
-        : null;
       app.health.start();
       app.captcha.start().catch((error: Error) => console.error(`captcha reader not available: ${error.message}`));
       // Campaigns a crash left running are marked interrupted and their bookings looked up, not repeated; what the
@@ -82,9 +79,7 @@ export function registerServeCommand(program: Command): void {
           download: csvDownloads(app.store.db),
         });
       } catch (error) {
-        await driver?.stop();
-        await app.close(); // nothing may keep running behind a console that never opened
-        await cluster?.leave();
+        await app.close(); // nothing may keep running behind a console that never opened (it leaves the cluster)
         const code = (error as NodeJS.ErrnoException).code;
         throw new TminusError(
           'INVALID_ARGUMENT',
@@ -99,9 +94,7 @@ export function registerServeCommand(program: Command): void {
       const stop = (): void => {
         void server
           .close()
-          .then(() => driver?.stop())
           .then(() => app.close())
-          .then(() => cluster?.leave())
           .then(() => process.exit(0));
       };
       process.once('SIGINT', stop);

@@ -43,6 +43,11 @@ export class CoordinatedCampaigns {
     });
   }
 
+  /** How many campaigns this process coordinates now. */
+  get count(): number {
+    return this.running.size;
+  }
+
   has(campaignId: string): boolean {
     return this.running.has(campaignId);
   }

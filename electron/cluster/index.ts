@@ -28,3 +28,5 @@ export { CoordinatedCampaigns } from './coordinated-campaigns';
 export { ClusterPauseRelay } from './pause-relay';
 export { driveDealtShares } from './console-node';
 export { clusterSwitches, type ClusterSwitches } from './cluster-switches';
+export { ConsoleCluster } from './console-cluster';
+export type { NodeDriverOptions } from './node-driver';

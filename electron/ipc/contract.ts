@@ -50,6 +50,18 @@ export const calls = {
   'cluster/status': call(z.object({}).strict(), ClusterStatusSchema),
   /** A campaign dealt to the cluster's live nodes and coordinated by this process (it must have joined). */
   'cluster/run': call(CampaignSpecSchema, CampaignViewSchema),
+  /** Joins with the cluster key in this data directory (Settings → Cluster); refused while in one already. */
+  'cluster/join': call(
+    z
+      .object({
+        url: z.string().min(1).max(2_000),
+        name: z.string().max(100).optional(),
+      })
+      .strict(),
+    ClusterStatusSchema,
+  ),
+  /** Leaves the cluster; refused while a cluster campaign runs through this console. */
+  'cluster/leave': call(z.object({}).strict(), ClusterStatusSchema),
   'targets/validate': call(ValidateTargetInputSchema, ValidateTargetOutputSchema),
   'sim/status': call(z.object({}).strict(), SimStatusSchema),
   'sim/start': call(

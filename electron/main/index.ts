@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { hostname } from 'node:os';
 import { createApp, type App } from '../app';
-import { ClusterMembership, clusterSwitches, driveDealtShares, type NodeDriver } from '../cluster';
+import { ClusterMembership, clusterSwitches } from '../cluster';
 import { ensureDataDir } from '../store';
 import { bindIpcMain } from '../ipc/ipc-main-binding';
 import { safeStorageSealer } from './safe-storage-sealer';
@@ -46,12 +46,10 @@ function createWindow(): BrowserWindow {
 }
 
 let tminus: App | null = null;
-let cluster: ClusterMembership | null = null;
-let driver: NodeDriver | null = null;
 
 /**
  * Joins the cluster the command line or the environment names (`--cluster URL [--name N]`, as `tminus serve`); a
- * cluster that cannot be joined is said in a dialog, and the app opens on its own (Settings shows it not joined).
+ * cluster that cannot be joined is said in a dialog, and the app opens on its own (Settings can join it later).
  */
 async function joinCluster(dataDir: string): Promise<ClusterMembership | null> {
   try {
@@ -73,10 +71,10 @@ void app.whenReady().then(async () => {
   // No web permission (camera, geolocation, ...) is ever needed by the console.
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   const dataDir = ensureDataDir(process.env.TMINUS_HOME ?? app.getPath('userData'));
-  cluster = await joinCluster(dataDir);
   tminus = createApp({
     dataDir,
-    cluster,
+    // Joined, the desktop console is a node too: the app drives the shares a coordinator deals it.
+    cluster: await joinCluster(dataDir),
     sealer: safeStorageSealer() ?? undefined,
     chooseSavePath: async (suggestedName) => {
       const result = await dialog.showSaveDialog({
@@ -92,8 +90,6 @@ void app.whenReady().then(async () => {
     },
     onInternalError: (call, error) => console.error(`${call} failed:`, error),
   });
-  // Joined, the desktop console is a node too: it drives the shares a coordinator deals it.
-  if (cluster) driver = driveDealtShares(cluster, tminus);
   tminus.health.start();
   tminus.captcha.start().catch((error: Error) => console.error(`captcha reader not available: ${error.message}`));
   tminus.engine.keepReconciling(60_000);
@@ -116,12 +112,8 @@ app.on('window-all-closed', () => {
 let quitting = false;
 app.on('will-quit', (event) => {
   if (quitting) return;
-  // In order: no share driven any more (its records sent), the store closed, then the cluster left.
+  // Closing waits for the record to reach the disk, and for the cluster's shares to stop and be left.
   quitting = true;
   event.preventDefault();
-  void (async () => {
-    await driver?.stop().catch(() => undefined);
-    await tminus?.close();
-    await cluster?.leave().catch(() => undefined);
-  })().finally(() => app.exit(0));
+  void Promise.resolve(tminus?.close()).finally(() => app.exit(0));
 });
