@@ -11,6 +11,7 @@ import {
   runningCampaigns,
   writeClusterKey,
   type ClusterCampaignReport,
+  type AttemptBody,
   type OutcomeBody,
 } from '../../electron/cluster';
 import { startRedis } from '../helpers/redis-server';
@@ -45,7 +46,14 @@ interface ClusterFigures {
   requests: number;
   /** The coordinator's figures per node, with its own accounts' first shots at the server (p50, p99 of |offset|). */
   perNode: Array<
-    ClusterCampaignReport['nodes'][number] & { firstShotP50Ms: number | null; spreadP99Ms: number | null }
+    ClusterCampaignReport['nodes'][number] & {
+      firstShotP50Ms: number | null;
+      spreadP99Ms: number | null;
+      /** Its first shots: sent after their planned instants (its own stamps, on its estimate of the target's clock). */
+      sendLateP50Ms: number | null;
+      /** …and from that stamp to the server's arrival (the way there, plus the error of its clock estimate). */
+      sentToArrivalP50Ms: number | null;
+    }
   >;
 }
 
@@ -155,6 +163,18 @@ async function runCluster(input: {
       );
       return hit ? round(hit.trueMs - killedAtMs, 1) : null;
     };
+    // Where each node's first shots lost time: its own send stamps (from the record) against the server's arrivals.
+    const arrivalOfKey = new Map<string, number>();
+    for (const arrival of everything)
+      if (arrival.route.endsWith('/book') && arrival.key && !arrivalOfKey.has(arrival.key))
+        arrivalOfKey.set(arrival.key, arrival.serverMs);
+    const firstShotBodies = (
+      harness.app.store.db
+        .prepare("SELECT body FROM cluster_records WHERE campaign_id = ? AND kind = 'attempt'")
+        .all(report.campaignId) as Array<{ body: string }>
+    )
+      .map((row) => JSON.parse(row.body) as AttemptBody)
+      .filter((body) => body.retry === 0 && body.sentServerMs != null && body.plannedSendServerMs != null);
     const perAccount = new Map<string, number[]>();
     for (const a of everything)
       if (a.account) perAccount.set(a.account, [...(perAccount.get(a.account) ?? []), a.trueMs]);
@@ -181,10 +201,18 @@ async function runCluster(input: {
       requests: everything.length,
       perNode: report.nodes.map((node) => {
         const own = [...first].filter(([account]) => dealtTo.get(account) === node.nodeId).map(([, at]) => at);
+        const bodies = firstShotBodies.filter((body) => body.nodeId === node.nodeId);
+        const late = bodies.map((body) => body.sentServerMs! - body.plannedSendServerMs!);
+        const way = bodies
+          .filter((body) => arrivalOfKey.has(body.idempotencyKey))
+          .map((body) => arrivalOfKey.get(body.idempotencyKey)! - body.sentServerMs!);
+        const median = (values: number[]): number | null => (values.length ? round(quantile(values, 0.5), 2) : null);
         return {
           ...node,
-          firstShotP50Ms: own.length ? round(quantile(own, 0.5), 2) : null,
+          firstShotP50Ms: median(own),
           spreadP99Ms: own.length ? round(quantile(own.map(Math.abs), 0.99), 2) : null,
+          sendLateP50Ms: median(late),
+          sentToArrivalP50Ms: median(way),
         };
       }),
     };
@@ -261,7 +289,8 @@ export async function runClusterBench(options: BenchOptions): Promise<void> {
       .map(
         (node) =>
           `  ${node.name}: ${node.accounts} accounts, ${node.successes}/${node.shots} booked/shots, ` +
-          `its first shots p50 ${node.firstShotP50Ms ?? '—'} ms, |p99| ${node.spreadP99Ms ?? '—'} ms`,
+          `its first shots p50 ${node.firstShotP50Ms ?? '—'} ms, |p99| ${node.spreadP99Ms ?? '—'} ms ` +
+          `(sent ${node.sendLateP50Ms ?? '—'} ms after plan, arrived ${node.sentToArrivalP50Ms ?? '—'} ms after send, p50)`,
       )
       .join('\n');
     emitResult(options, `${table}\n\nper node (cluster run):\n${perNodeLines}`, {
