@@ -107,6 +107,8 @@ export interface App {
   /** Started by the long-running hosts (desktop, `tminus serve`, `tminus daemon`), not by one-shot commands. */
   scheduler: Scheduler;
   notify: NotifyService;
+  /** The cluster this console is in, if any: joined at start, from Settings, or attached once a join succeeds. */
+  cluster: ConsoleCluster;
   close(): Promise<void>;
 }
 
@@ -378,6 +380,7 @@ export function createApp(options: AppOptions): App {
     learning,
     scheduler,
     notify,
+    cluster,
     async close() {
       stopWatching();
       await cluster.close();

@@ -59,7 +59,13 @@ export class ConsoleCluster {
         throw error;
       }
       const name = input.name?.trim() || hostname();
-      this.attach(await ClusterMembership.join({ url, dataDir: this.dataDir, name, heartbeatMs: HEARTBEAT_MS }));
+      const member = await ClusterMembership.join({ url, dataDir: this.dataDir, name, heartbeatMs: HEARTBEAT_MS });
+      try {
+        this.attach(member); // refused if a join begun at start finished meanwhile
+      } catch (error) {
+        await member.leave().catch(() => undefined);
+        throw error;
+      }
     });
   }
 

@@ -46,35 +46,42 @@ function createWindow(): BrowserWindow {
 }
 
 let tminus: App | null = null;
+let quitting = false;
 
 /**
- * Joins the cluster the command line or the environment names (`--cluster URL [--name N]`, as `tminus serve`); a
- * cluster that cannot be joined is said in a dialog, and the app opens on its own (Settings can join it later).
+ * Joins the cluster the command line or the environment names (`--cluster URL [--name N]`, as `tminus serve`), in the
+ * background: the window never waits for Redis. A cluster that cannot be joined is said in a dialog; Settings can
+ * join it later.
  */
-async function joinCluster(dataDir: string): Promise<ClusterMembership | null> {
+async function joinCluster(into: App): Promise<void> {
   try {
     const switches = clusterSwitches(process.argv, process.env);
-    if (!switches) return null;
-    return await ClusterMembership.join({
+    if (!switches) return;
+    const member = await ClusterMembership.join({
       url: switches.url,
-      dataDir,
+      dataDir: into.dataDir,
       name: switches.name ?? hostname(),
       heartbeatMs: 1_000,
     });
+    // Closed meanwhile, or joined from Settings first: this membership is not wanted.
+    if (tminus !== into || quitting) return void (await member.leave());
+    try {
+      into.cluster.attach(member);
+    } catch (error) {
+      await member.leave();
+      throw error;
+    }
   } catch (error) {
     dialog.showErrorBox('Tminus did not join the cluster', (error as Error).message);
-    return null;
   }
 }
 
-void app.whenReady().then(async () => {
+void app.whenReady().then(() => {
   // No web permission (camera, geolocation, ...) is ever needed by the console.
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   const dataDir = ensureDataDir(process.env.TMINUS_HOME ?? app.getPath('userData'));
   tminus = createApp({
     dataDir,
-    // Joined, the desktop console is a node too: the app drives the shares a coordinator deals it.
-    cluster: await joinCluster(dataDir),
     sealer: safeStorageSealer() ?? undefined,
     chooseSavePath: async (suggestedName) => {
       const result = await dialog.showSaveDialog({
@@ -96,6 +103,8 @@ void app.whenReady().then(async () => {
   tminus.scheduler.start();
   bindIpcMain(ipcMain, tminus.router, tminus.bus, isOwnPage);
   createWindow();
+  // Joined, the desktop console is a node too: the app drives the shares a coordinator deals it.
+  void joinCluster(tminus);
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow();
   });
@@ -109,7 +118,6 @@ app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();
 });
 
-let quitting = false;
 app.on('will-quit', (event) => {
   if (quitting) return;
   // Closing waits for the record to reach the disk, and for the cluster's shares to stop and be left.
