@@ -74,10 +74,7 @@ export interface AppOptions {
   log?: SchedulerLog;
   /** Where unexpected handler errors go (stderr in the CLI, the log in the desktop app). */
   onInternalError?: (call: string, error: unknown) => void;
-  /**
-   * The cluster this process joined before it opened (`tminus serve --cluster`, the desktop app's --cluster): the app
-   * drives the shares dealt to it, coordinates from the console, and leaves it on close. Settings can join one later.
-   */
+  /** A cluster joined before the app opened (`tminus serve --cluster`): the app drives its shares, leaves on close. */
   cluster?: ClusterMembership | null;
   /** Told about each cluster share this console drives as it starts and ends (its log). */
   onClusterShare?: NodeDriverOptions['onShare'];

@@ -73,9 +73,21 @@ export class ClusterSharedBudget implements SharedBudget {
     return this.windows.size;
   }
 
+  /**
+   * The target's clock minus the local one, as read at the last poll: asking the engine costs a profile lookup, too
+   * much for every request's turn, and the estimate moves only when the clock is synced.
+   */
+  private offsetMs: number | null = null;
+
+  private serverNow(localMs = this.clock.nowMs()): number {
+    this.offsetMs ??= this.serverNowMs() - this.clock.nowMs();
+    return localMs + this.offsetMs;
+  }
+
   /** Writes this node's windows to Redis, on the clock it has now (called each poll; the latest estimate wins). */
   async publish(): Promise<void> {
-    const serverNow = this.serverNowMs();
+    this.offsetMs = this.serverNowMs() - this.clock.nowMs();
+    const serverNow = this.serverNow();
     let from = Infinity;
     let until = -Infinity;
     for (const window of this.windows.values()) {
@@ -88,7 +100,7 @@ export class ClusterSharedBudget implements SharedBudget {
   }
 
   spendsLocally(localMs: number): boolean {
-    const serverMs = localMs + (this.serverNowMs() - this.clock.nowMs());
+    const serverMs = this.serverNow(localMs);
     for (const window of this.windows.values())
       if (serverMs >= window.fromServerMs && serverMs < window.untilServerMs) return true;
     return false;
@@ -96,7 +108,7 @@ export class ClusterSharedBudget implements SharedBudget {
 
   /** Local ms from now to the start of the next window that has not begun; Infinity when none. */
   private msToNextWindow(): number {
-    const serverNow = this.serverNowMs();
+    const serverNow = this.serverNow();
     let next = Infinity;
     for (const window of this.windows.values())
       if (window.fromServerMs > serverNow) next = Math.min(next, window.fromServerMs - serverNow);
