@@ -204,27 +204,36 @@ const outcomeNodes = (app: App, campaignId: string): string[] => {
   return [...new Set(rows.map((row) => row.nodeId.replace(/-[0-9a-f]{8}$/, '')))].sort();
 };
 
+/**
+ * Kills node b with SIGKILL as soon as the server books one of its accounts (that answer still on its way back) and
+ * waits for the campaign's end: b's usernames and the coordinator's report.
+ */
+async function killBAtItsFirstBooking(
+  cluster: Cluster,
+): Promise<{ campaignId: string; bUsernames: Set<string>; report: ClusterCampaignReport }> {
+  const campaignId = await cluster.campaignId();
+  const deal = await readDeal(cluster.member.connection.redis, campaignId);
+  const bNode = [...deal.keys()].find((nodeId) => nodeId.startsWith('b-'))!;
+  const bUsernames = new Set(deal.get(bNode)![0]!.accounts.map((id) => cluster.app.accounts.get(Number(id)).username));
+  let bookedOfB = 0;
+  while (bookedOfB === 0) {
+    await sleep(2);
+    bookedOfB = (await cluster.target.arrivals()).filter(
+      (a) => a.route.endsWith('/book') && a.code === 'BOOKED' && bUsernames.has(a.account ?? ''),
+    ).length;
+  }
+  cluster.nodes[1]!.kill('SIGKILL');
+  const report = await cluster.run;
+  await cluster.member.leave();
+  return { campaignId, bUsernames, report };
+}
+
 describe('a campaign across three nodes', () => {
   it('books every order once, keeps it in one record and stays in budget when a node is killed -9 mid-rush', async () => {
     const cluster = await startCluster();
     // Node b dies as soon as the server books one of its accounts: that answer is still on its way back, so nothing
     // of it reaches the record, and only the taker's order lookup can tell that the account is booked.
-    const campaignId = await cluster.campaignId();
-    const deal = await readDeal(cluster.member.connection.redis, campaignId);
-    const bNode = [...deal.keys()].find((nodeId) => nodeId.startsWith('b-'))!;
-    const bUsernames = new Set(
-      deal.get(bNode)![0]!.accounts.map((id) => cluster.app.accounts.get(Number(id)).username),
-    );
-    let bookedOfB = 0;
-    while (bookedOfB === 0) {
-      await sleep(2);
-      bookedOfB = (await cluster.target.arrivals()).filter(
-        (a) => a.route.endsWith('/book') && a.code === 'BOOKED' && bUsernames.has(a.account ?? ''),
-      ).length;
-    }
-    cluster.nodes[1]!.kill('SIGKILL');
-    const report = await cluster.run;
-    await cluster.member.leave();
+    const { campaignId, bUsernames, report } = await killBAtItsFirstBooking(cluster);
 
     const { orders, context } = await judge(cluster, report);
     expect(
@@ -237,22 +246,7 @@ describe('a campaign across three nodes', () => {
 
   it('takes over a node killed -9 mid-rush by sending its bookings again with their keys, when the target honours them', async () => {
     const cluster = await startCluster({ keyHonoured: true });
-    const campaignId = await cluster.campaignId();
-    const deal = await readDeal(cluster.member.connection.redis, campaignId);
-    const bNode = [...deal.keys()].find((nodeId) => nodeId.startsWith('b-'))!;
-    const bUsernames = new Set(
-      deal.get(bNode)![0]!.accounts.map((id) => cluster.app.accounts.get(Number(id)).username),
-    );
-    let bookedOfB = 0;
-    while (bookedOfB === 0) {
-      await sleep(2);
-      bookedOfB = (await cluster.target.arrivals()).filter(
-        (a) => a.route.endsWith('/book') && a.code === 'BOOKED' && bUsernames.has(a.account ?? ''),
-      ).length;
-    }
-    cluster.nodes[1]!.kill('SIGKILL');
-    const report = await cluster.run;
-    await cluster.member.leave();
+    const { campaignId, bUsernames, report } = await killBAtItsFirstBooking(cluster);
 
     // Every order once (the target allows two per account: a new key would book again) and in the record, the ones
     // whose answers died with b included: the taker's replay of the key was answered with the order.
