@@ -6,6 +6,7 @@
 // from the Redis bucket, so a node with work uses the budget another node leaves idle, and all of them together stay
 // inside the declared one. Without Redis, nothing leaves outside a window: its tokens cannot be counted.
 import type { LocalClock } from '../clock';
+import { sleep } from '../engine/account-run';
 import type { SharedBudget } from '../engine/target-budget';
 import { ClusterBucket, type BucketLimit } from './cluster-bucket';
 import type { Redis } from 'ioredis';
@@ -18,6 +19,8 @@ export interface OpenWindow {
 
 /** How long a call to Redis may take before the node counts Redis as away (its booking, if any, is not used). */
 const REDIS_TIMEOUT_MS = 1_000;
+/** A signal that never aborts, for the waits of a caller that gave none. */
+const NEVER = new AbortController().signal;
 /** How often a node without Redis asks again. */
 const RETRY_MS = 100;
 
@@ -128,7 +131,7 @@ export class ClusterSharedBudget implements SharedBudget {
         () => undefined, // Redis away or too slow: asked again; nothing leaves meanwhile
       );
       if (typeof waitMs === 'number') return askedAt + waitMs; // never later than the slot: Redis read its clock after
-      await pause(Math.min(toWindowMs, waitMs === null ? 1_000 : RETRY_MS), signal);
+      await sleep(Math.min(toWindowMs, waitMs === null ? 1_000 : RETRY_MS), signal ?? NEVER);
       if (!inside && this.spendsLocally(this.clock.nowMs())) return null;
     }
   }
@@ -147,18 +150,5 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
         reject(error as Error);
       },
     );
-  });
-}
-
-function pause(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (!(ms > 0) || signal?.aborted) return resolve();
-    const done = (): void => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
   });
 }
