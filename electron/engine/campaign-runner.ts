@@ -396,7 +396,11 @@ export class CampaignRunner {
       const prepared = this.prepareEarly ? this.prepare(run) : null;
       const shot = index === 0 && prepared ? loadFirstShot(run, prepared, this.deps.profile.limits.timeoutMs) : null;
       let fired = false;
-      await this.scheduler.at(slot, shot ? () => (fired = this.fireLoaded(run, shot)) : undefined);
+      await this.scheduler.at(
+        slot,
+        shot ? () => (fired = this.fireLoaded(run, shot)) : undefined,
+        shot ? () => this.warmLoaded(run, shot) : undefined,
+      );
       const timing = { plannedLocalMs: at, slotLocalMs: slot };
       if (fired) {
         this.markSent(run);
@@ -429,9 +433,17 @@ export class CampaignRunner {
   /** At the instant, in the releasing loop: the loaded first shot goes out now; false to go the ordinary way. */
   private fireLoaded(run: AccountRun, shot: LoadedShot): boolean {
     const now = this.deps.clock.nowMs();
+    return this.mayFireLoaded(run, now) && fireFirstShot(run, shot, now);
+  }
+
+  /** Just before the releasing loop, in its pass: the same checks, and the shot's write path touched (no bytes). */
+  private warmLoaded(run: AccountRun, shot: LoadedShot): void {
+    if (this.mayFireLoaded(run, this.deps.clock.nowMs())) shot.warm();
+  }
+
+  private mayFireLoaded(run: AccountRun, now: number): boolean {
     if (run.done || this.stop.signal.aborted || now >= this.deadlineLocalMs || now < this.notBefore(run)) return false;
-    if (this.storageFault !== null) return false;
-    return fireFirstShot(run, shot, now);
+    return this.storageFault === null;
   }
 
   /** After the send, never inside the releasing loop: the mark goes out with the next batch. */

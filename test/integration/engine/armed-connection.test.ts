@@ -79,6 +79,22 @@ describe('armed connection', () => {
     expect(connection.load(get('/b'), 'GET', '/b', 1_000).fire()).toBe(false);
   });
 
+  it('warms a shot without a byte reaching the server, and its timeout still starts once it is fired', async () => {
+    const received: Buffer[] = [];
+    const url = await listen(createTcpServer((socket) => socket.on('data', (data) => received.push(data))));
+    const connection = await ArmedConnection.open(url, systemLocalClock, 1_000);
+    const bytes = get('/a');
+    const shot = connection.load(bytes, 'GET', '/a', 100);
+    for (let n = 0; n < 3; n += 1) shot.warm();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(Buffer.concat(received).length).toBe(0);
+    // Fired in a later pass than its warm-up: the silent server's answer is the shot's own timeout.
+    expect(shot.fire()).toBe(true);
+    const answer = await shot.answer;
+    expect(answer.networkError).toBe('ETIMEDOUT');
+    expect(Buffer.concat(received).equals(bytes)).toBe(true);
+  });
+
   it('turns a reset, a timeout, garbage and a server that closes while idle into network errors', async () => {
     const url = await listen(
       createTcpServer((socket) => {

@@ -31,6 +31,33 @@ describe('fire scheduler', () => {
     expect(seen[1]![1]).toBeGreaterThanOrEqual(30);
   });
 
+  it('warms each waiter of a release in the same pass just before it, and only those; a failing warm-up is its own', async () => {
+    const scheduler = new FireScheduler(systemLocalClock);
+    const at = systemLocalClock.nowMs() + 20;
+    const order: string[] = [];
+    await Promise.all([
+      scheduler.at(
+        at,
+        () => order.push('fire 0'),
+        () => {
+          order.push('warm 0');
+          throw new Error('its own problem');
+        },
+      ),
+      scheduler.at(
+        at,
+        () => order.push('fire 1'),
+        () => order.push('warm 1'),
+      ),
+      scheduler.at(
+        at + 40,
+        () => order.push('fire later'),
+        () => order.push('warm later'),
+      ),
+    ]);
+    expect(order).toEqual(['warm 0', 'warm 1', 'fire 0', 'fire 1', 'warm later', 'fire later']);
+  });
+
   it('ends every wait on cancel without calling the release callbacks', async () => {
     const scheduler = new FireScheduler(systemLocalClock);
     let fired = 0;
