@@ -205,7 +205,7 @@ export async function runIntakeFloor(options: {
   count: number;
   itemId: string;
   sendAtMs: number;
-}): Promise<{ wireMs: number[] }> {
+}): Promise<{ wireMs: number[]; leftLateMs: number[] }> {
   const { connect } = await import('node:net');
   const sockets = await Promise.all(
     Array.from({ length: options.count }, (_, n) => {
@@ -229,14 +229,18 @@ export async function runIntakeFloor(options: {
   while (performance.timeOrigin + performance.now() < options.sendAtMs) {
     /* fine wait */
   }
+  // One clock read before each write, as the engine's release loop does for its record ("left the client").
   const wireMs: number[] = new Array(sockets.length);
+  const startedMs: number[] = new Array(sockets.length);
   for (let n = 0; n < sockets.length; n += 1) {
+    startedMs[n] = performance.now();
     sockets[n]!.write(payloads[n]!);
     wireMs[n] = performance.now();
   }
   await new Promise((resolve) => setTimeout(resolve, 500));
   for (const socket of sockets) socket.destroy();
-  return { wireMs };
+  const leftLateMs = startedMs.map((at) => performance.timeOrigin + at - options.sendAtMs);
+  return { wireMs, leftLateMs };
 }
 
 /** The floor's requests, server receive instant minus the open instant. */
