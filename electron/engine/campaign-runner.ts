@@ -436,7 +436,7 @@ export class CampaignRunner {
     return this.mayFireLoaded(run, now) && fireFirstShot(run, shot, now);
   }
 
-  /** Just before the releasing loop, in its pass: the same checks, and the shot's write path touched (no bytes). */
+  /** Just before the releasing loop, in its pass: the same checks, and the shot's connection state read (nothing sent). */
   private warmLoaded(run: AccountRun, shot: LoadedShot): void {
     if (this.mayFireLoaded(run, this.deps.clock.nowMs())) shot.warm();
   }

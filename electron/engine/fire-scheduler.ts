@@ -88,8 +88,8 @@ export class FireScheduler {
       const due = this.clock.nowMs() + periodMs;
       await new Promise<void>((resolve) => setTimeout(resolve, periodMs));
       this.noteWake(this.clock.nowMs() - due);
-      // The fine wait rehearsed: V8 compiles the spin now (on a background thread, the core it takes no matter
-      // here), not during the release, where a 14–21 ms compile of the releasing function was seen to start.
+      // The fine wait rehearsed: V8 compiles the spin now (on a background thread, whose core matters little
+      // here), not during a release (a 21 ms compile of the releasing function was seen to start at the instant).
       if (n < REHEARSED_SPINS) spinUntil(this.clock, this.clock.nowMs() + 1);
     }
     return this.wakeLeadMs;
