@@ -83,6 +83,30 @@ describe('fire scheduler: waking on time on a slow machine', () => {
     };
   }
 
+  it('stops warming up before the instant rather than start the release late', async () => {
+    const clock = testClock();
+    const scheduler = new FireScheduler(clock);
+    const at = clock.t + 10;
+    let warmed = 0;
+    const firedAt: number[] = [];
+    // Each warm-up costs 1 ms: forty of them would end 30 ms after the instant.
+    const waits = Array.from({ length: 40 }, () =>
+      scheduler.at(
+        at,
+        () => firedAt.push(clock.nowMs()),
+        () => {
+          warmed += 1;
+          clock.t += 1;
+        },
+      ),
+    );
+    await Promise.all(waits);
+    expect(firedAt).toHaveLength(40);
+    expect(warmed).toBeGreaterThan(0);
+    expect(warmed).toBeLessThan(40);
+    expect(firedAt[0]! - at).toBeLessThan(1);
+  });
+
   it('leads the coarse timer by the lateness it measured, within its bounds', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const clock = testClock();
