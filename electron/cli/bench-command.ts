@@ -5,11 +5,24 @@ import type { Command } from 'commander';
 interface BenchFlags {
   quick?: boolean;
   json?: string;
+  style?: string;
+}
+
+interface BenchRun {
+  quick: boolean;
+  json?: string;
+  cliScript: string;
+  style?: string;
 }
 
 const BENCHMARKS: Record<
   string,
-  { description: string; run: (options: { quick: boolean; json?: string; cliScript: string }) => Promise<void> }
+  {
+    description: string;
+    /** Options of this benchmark only, as commander takes them. */
+    options?: Array<[flags: string, description: string]>;
+    run: (options: BenchRun) => Promise<void>;
+  }
 > = {
   sim: {
     description: 'simulator node throughput (GET /api/time, book) with autocannon vs a bare node:http server',
@@ -44,6 +57,7 @@ const BENCHMARKS: Record<
   'captcha-tune': {
     description:
       'fine-tuning on a new captcha style from 1,000 labelled images (replaying the base corpus), vs the base model untouched',
+    options: [['--style <name>', 'the new style: a corpus style never trained on (default: site.canvas)']],
     run: async (options) => (await import('../../test/bench/captcha-tune-bench')).runCaptchaTuneBench(options),
   },
   reports: {
@@ -74,13 +88,19 @@ export function registerBenchCommand(program: Command): void {
     .command('bench')
     .description('run a benchmark (prints a table; --json FILE writes the figures)');
   for (const [name, benchmark] of Object.entries(BENCHMARKS)) {
-    bench
+    const command = bench
       .command(name)
       .description(benchmark.description)
       .option('--quick', 'shorter run (for a smoke check, not for figures)')
-      .option('--json <file>', 'write the results as JSON to FILE')
-      .action(async (flags: BenchFlags) => {
-        await benchmark.run({ quick: flags.quick === true, json: flags.json, cliScript: process.argv[1]! });
+      .option('--json <file>', 'write the results as JSON to FILE');
+    for (const [flags, description] of benchmark.options ?? []) command.option(flags, description);
+    command.action(async (flags: BenchFlags) => {
+      await benchmark.run({
+        quick: flags.quick === true,
+        json: flags.json,
+        cliScript: process.argv[1]!,
+        style: flags.style,
       });
+    });
   }
 }

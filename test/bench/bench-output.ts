@@ -6,6 +6,8 @@ export interface BenchOptions {
   json?: string;
   /** The `tminus` entry script, to start helper processes (the simulator) outside this event loop. */
   cliScript: string;
+  /** `bench captcha-tune --style`: the style to fine-tune on. */
+  style?: string;
 }
 
 export function markdownTable(header: string[], rows: Array<Array<string | number>>): string {

@@ -92,8 +92,11 @@ export function speckle(image: Pixels, random: Random): Pixels {
 }
 
 /** Round-trips the image through JPEG at a low quality (15–70). */
-export function jpegArtefacts(image: Pixels, random: Random): Pixels {
-  const encoded = toCanvas(image).toBuffer('image/jpeg', intBetween(random, 15, 70));
+export const jpegArtefacts = (image: Pixels, random: Random): Pixels => jpegAt(image, intBetween(random, 15, 70));
+
+/** The image as a JPEG of `quality` (0–100) would show it. */
+export function jpegAt(image: Pixels, quality: number): Pixels {
+  const encoded = toCanvas(image).toBuffer('image/jpeg', quality);
   const decoded = jpeg.decode(encoded, { useTArray: true, formatAsRGBA: true });
   return { width: decoded.width, height: decoded.height, rgba: decoded.data };
 }

@@ -69,7 +69,7 @@ export const svgCaptchaStyle: CaptchaGenerator = ({ random, fonts }) => {
   const width = intBetween(random, 100, 200);
   const height = intBetween(random, 36, 72);
   const background = chance(random, 0.7) ? lightColour(random) : '#ffffff';
-  const options: Record<string, unknown> = {
+  const options = {
     width,
     height,
     noise: intBetween(random, 0, 5),
@@ -77,14 +77,24 @@ export const svgCaptchaStyle: CaptchaGenerator = ({ random, fonts }) => {
     background,
     fontSize: Math.round(height * between(random, 0.75, 1.05)),
   };
-  const face = fonts.length > 0 && chance(random, 0.85) ? opentypeFont(pick(random, fonts)) : null;
-  if (face) Object.assign(options, { font: face, ascender: face.ascender, descender: face.descender });
-  const svg = (svgCaptcha as unknown as (text: string, options: object) => string)(answer, options);
-  return { answer, ...rasterise(svg, background) };
+  const font = fonts.length > 0 && chance(random, 0.85) ? pick(random, fonts) : null;
+  return svgCaptchaDrawing(answer, options, font);
 };
 
+/** svg-captcha drawing `answer` with `options`, in `font` (its own font when null or unreadable), rasterised. */
+export function svgCaptchaDrawing(
+  answer: string,
+  options: Record<string, unknown> & { background: string },
+  font: CorpusFont | null,
+): DrawnCaptcha {
+  const face = font ? opentypeFont(font) : null;
+  const drawn = face ? { ...options, font: face, ascender: face.ascender, descender: face.descender } : options;
+  const svg = (svgCaptcha as unknown as (text: string, options: object) => string)(answer, drawn);
+  return { answer, ...rasterise(svg, options.background) };
+}
+
 const registeredFamilies = new Map<string, string>();
-function canvasFamily(font: CorpusFont): string {
+export function canvasFamily(font: CorpusFont): string {
   let family = registeredFamilies.get(font.file);
   if (!family) {
     family = `corpus-${registeredFamilies.size}`;
@@ -94,11 +104,27 @@ function canvasFamily(font: CorpusFont): string {
   return family;
 }
 
-function drawNoise(context: SKRSContext2D, random: Random, width: number, height: number, glyphColour: string): void {
-  const lines = intBetween(random, 0, 5);
+/** A fixed noise recipe (a site style's); without one, the count of lines and dots and the widths are random. */
+export interface NoiseRecipe {
+  lines: number;
+  lineWidth: [number, number];
+  dots: number;
+}
+
+/** Straight and Bézier lines across the captcha, then dots. */
+export function drawNoise(
+  context: SKRSContext2D,
+  random: Random,
+  width: number,
+  height: number,
+  glyphColour: string,
+  recipe?: NoiseRecipe,
+): void {
+  const lines = recipe ? recipe.lines : intBetween(random, 0, 5);
+  const [thinnest, widest] = recipe?.lineWidth ?? [0.8, 3];
   for (let line = 0; line < lines; line += 1) {
     context.strokeStyle = chance(random, 0.5) ? glyphColour : anyColour(random);
-    context.lineWidth = between(random, 0.8, 3);
+    context.lineWidth = between(random, thinnest, widest);
     context.beginPath();
     context.moveTo(between(random, 0, width * 0.3), between(random, 0, height));
     if (chance(random, 0.5)) {
@@ -113,7 +139,11 @@ function drawNoise(context: SKRSContext2D, random: Random, width: number, height
     } else context.lineTo(between(random, width * 0.7, width), between(random, 0, height));
     context.stroke();
   }
-  const dots = chance(random, 0.5) ? intBetween(random, 0, Math.round((width * height) / 40)) : 0;
+  const dots = recipe
+    ? recipe.dots
+    : chance(random, 0.5)
+      ? intBetween(random, 0, Math.round((width * height) / 40))
+      : 0;
   for (let dot = 0; dot < dots; dot += 1) {
     context.fillStyle = anyColour(random);
     context.beginPath();

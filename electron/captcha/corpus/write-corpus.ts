@@ -8,12 +8,19 @@ import { greyResize } from '../image-preprocess';
 import { labelOf } from './answers';
 import { distort } from './distort';
 import { corpusFonts, type CorpusFont, type FontSplit } from './fonts';
-import { GENERATORS, type GeneratorName } from './generators';
+import { GENERATORS } from './generators';
+import { siteCanvasStyle, siteSvgCaptchaStyle } from './site-styles';
 import { seededRandom, weighted, type Random } from './random';
 import type { Pixels } from '../image-decode';
 
+const CORPUS_GENERATORS = {
+  ...GENERATORS,
+  'site.svg-captcha': siteSvgCaptchaStyle,
+  'site.canvas': siteCanvasStyle,
+} as const;
+
 export interface CorpusStyle {
-  generator: GeneratorName;
+  generator: keyof typeof CORPUS_GENERATORS;
   fonts: FontSplit;
   /** Warp, blur, speckle, JPEG (the simulator serves its captchas clean, so its style goes without). */
   distorted: boolean;
@@ -26,6 +33,9 @@ export const CORPUS_STYLES = {
   'trek-captcha': { generator: 'trek-captcha', fonts: 'train', distorted: true },
   'svg-captcha.held-out-fonts': { generator: 'svg-captcha', fonts: 'held-out', distorted: true },
   'canvas.held-out-fonts': { generator: 'canvas', fonts: 'held-out', distorted: true },
+  // One target's configuration each (./site-styles.ts), in kept-out fonts; they come as the site serves them.
+  'site.svg-captcha': { generator: 'site.svg-captcha', fonts: 'held-out', distorted: false },
+  'site.canvas': { generator: 'site.canvas', fonts: 'held-out', distorted: false },
 } as const satisfies Record<string, CorpusStyle>;
 
 export type CorpusStyleName = keyof typeof CORPUS_STYLES;
@@ -39,6 +49,9 @@ export const TRAINING_MIX: Readonly<Partial<Record<CorpusStyleName, number>>> = 
 };
 
 export const HELD_OUT_STYLES: readonly CorpusStyleName[] = ['svg-captcha.held-out-fonts', 'canvas.held-out-fonts'];
+
+/** Fixed configurations standing for one target each, never trained on: what fine-tuning is measured on. */
+export const SITE_STYLES: readonly CorpusStyleName[] = ['site.svg-captcha', 'site.canvas'];
 
 export function isCorpusStyle(name: string): name is CorpusStyleName {
   return Object.hasOwn(CORPUS_STYLES, name);
@@ -58,7 +71,7 @@ export async function drawCaptcha(
   fonts: CorpusFonts,
 ): Promise<{ answer: string; pixels: Pixels }> {
   const style: CorpusStyle = CORPUS_STYLES[styleName];
-  const drawn = await GENERATORS[style.generator]({ random, fonts: fonts[style.fonts] });
+  const drawn = await CORPUS_GENERATORS[style.generator]({ random, fonts: fonts[style.fonts] });
   return { answer: drawn.answer, pixels: style.distorted ? distort(drawn, random) : drawn };
 }
 

@@ -4,6 +4,8 @@ import {
   CORPUS_STYLES,
   drawCaptcha,
   loadCorpusFonts,
+  SITE_STYLES,
+  TRAINING_MIX,
   type CorpusStyleName,
 } from '../../../electron/captcha/corpus/write-corpus';
 import { seededRandom } from '../../../electron/captcha/corpus/random';
@@ -33,8 +35,27 @@ describe('the captcha corpus', () => {
       if (style === 'trek-captcha' || style === 'simulator') continue;
       const again = await drawCaptcha(style, seededRandom(5), fonts);
       expect(again.answer, style).toBe(first.answer);
-      if (CORPUS_STYLES[style].generator === 'canvas')
+      if (CORPUS_STYLES[style].generator === 'canvas' || CORPUS_STYLES[style].generator === 'site.canvas')
         expect(Buffer.from(again.pixels.rgba).equals(Buffer.from(first.pixels.rgba)), style).toBe(true);
+    }
+  });
+
+  it('draws each site style in one configuration and a kept-out font, never in a training font', async () => {
+    const fonts = loadCorpusFonts();
+    const random = seededRandom(9);
+    for (const style of SITE_STYLES) {
+      expect(CORPUS_STYLES[style].fonts, style).toBe('held-out');
+      expect(Object.hasOwn(TRAINING_MIX, style), style).toBe(false);
+      for (let n = 0; n < 5; n += 1) {
+        const { answer, pixels } = await drawCaptcha(style, random, fonts);
+        expect(answer, style).toHaveLength(5);
+        expect([pixels.width, pixels.height], style).toEqual(style === 'site.canvas' ? [160, 50] : [150, 50]);
+      }
+      // Given only the training fonts, a site style refuses to draw rather than fall back to one of them.
+      await expect(
+        (async () => drawCaptcha(style, seededRandom(1), { train: fonts.train, 'held-out': fonts.train }))(),
+        style,
+      ).rejects.toThrow(/draws in (Carlito-Regular|LiberationSerif-Bold), which is not installed/);
     }
   });
 });
