@@ -6,6 +6,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join, resolve } from 'node:path';
 import { TminusError } from '../errors';
+import { allowedClasses } from './ctc-decode';
 import { loadModelCard, type ModelCard } from './model-card';
 import type { FromWorker, Provider, ToWorker } from './worker-protocol';
 
@@ -72,6 +73,7 @@ export class CaptchaService {
   >();
   private status: CaptchaStatus = { provider: null, providerNote: null, models: [], loadMs: {}, restarts: 0 };
   private closed = false;
+  private cards = new Map<string, ModelCard>();
 
   constructor(private readonly options: CaptchaServiceOptions) {}
 
@@ -89,6 +91,7 @@ export class CaptchaService {
       );
     const worker = new Worker(workerScriptPath());
     this.worker = worker;
+    this.cards = new Map(models.map((model) => [model.name, model.card]));
     this.status.models = models.map((model) => ({
       name: model.name,
       path: model.path,
@@ -151,10 +154,13 @@ export class CaptchaService {
     this.ready.catch(() => undefined);
   }
 
-  async read(model: string, image: Uint8Array): Promise<CaptchaReading> {
+  /** Reads one captcha; `charset`, the characters the target's captchas use, limits what the model may read. */
+  async read(model: string, image: Uint8Array, charset?: string): Promise<CaptchaReading> {
     await this.start();
     const worker = this.worker;
     if (!worker) throw new TminusError('CAPTCHA_WORKER_DIED', 'the captcha worker is not running');
+    const card = this.cards.get(model);
+    if (card && charset !== undefined) allowedClasses(card.charset, card.caseInsensitive, charset, model); // throws
     const id = this.nextId++;
     return new Promise<CaptchaReading>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -167,7 +173,7 @@ export class CaptchaService {
         );
       }, this.options.timeoutMs ?? 5_000);
       this.pending.set(id, { resolve, reject, timer });
-      const message: ToWorker = { type: 'solve', id, model, bytes: image };
+      const message: ToWorker = { type: 'solve', id, model, bytes: image, charset };
       worker.postMessage(message);
     });
   }

@@ -5,14 +5,16 @@ import { parentPort } from 'node:worker_threads';
 import ort from 'onnxruntime-node';
 import { decodeImage } from './image-decode';
 import { greyResize, normalise } from './image-preprocess';
-import { greedyDecode } from './ctc-decode';
+import { allowedClasses, greedyDecode } from './ctc-decode';
 import type { ModelCard } from './model-card';
 import type { FromWorker, InitMessage, Provider, ToWorker } from './worker-protocol';
 
 interface LoadedModel {
   card: ModelCard;
   session: ort.InferenceSession;
-  queue: Array<{ id: number; input: Uint8Array }>;
+  queue: Array<{ id: number; input: Uint8Array; allowed: Uint8Array | null }>;
+  /** The class mask of each declared charset seen (one per target, usually). */
+  masks: Map<string, Uint8Array>;
   timer: NodeJS.Timeout | null;
   running: boolean;
 }
@@ -68,7 +70,14 @@ async function init(message: InitMessage): Promise<void> {
       );
     }
     loadMs[model.name] = performance.now() - started;
-    models.set(model.name, { card: model.card, session: created.session, queue: [], timer: null, running: false });
+    models.set(model.name, {
+      card: model.card,
+      session: created.session,
+      queue: [],
+      masks: new Map(),
+      timer: null,
+      running: false,
+    });
   }
   send({ type: 'ready', provider, providerNote, loadMs });
 }
@@ -90,7 +99,14 @@ async function flush(model: LoadedModel): Promise<void> {
     const probabilities = output[model.card.output.name]!.data as Float32Array;
     const { steps, classes } = model.card.output;
     batch.forEach((item, index) => {
-      const decoded = greedyDecode(probabilities, index * steps * classes, steps, classes, model.card.charset);
+      const decoded = greedyDecode(
+        probabilities,
+        index * steps * classes,
+        steps,
+        classes,
+        model.card.charset,
+        item.allowed,
+      );
       send({
         type: 'result',
         id: item.id,
@@ -108,13 +124,30 @@ async function flush(model: LoadedModel): Promise<void> {
   if (model.queue.length > 0) void flush(model);
 }
 
-function solve(id: number, modelName: string, bytes: Uint8Array): void {
+function maskFor(model: LoadedModel, modelName: string, charset: string | undefined): Uint8Array | null {
+  if (charset === undefined) return null;
+  let mask = model.masks.get(charset);
+  if (!mask) {
+    mask = allowedClasses(model.card.charset, model.card.caseInsensitive, charset, modelName);
+    model.masks.set(charset, mask);
+  }
+  return mask;
+}
+
+function solve(id: number, modelName: string, bytes: Uint8Array, charset: string | undefined): void {
   const model = models.get(modelName);
   if (!model) {
     send({ type: 'error', id, message: `no captcha model '${modelName}' (loaded: ${[...models.keys()].join(', ')})` });
     return;
   }
   let input: Uint8Array;
+  let allowed: Uint8Array | null;
+  try {
+    allowed = maskFor(model, modelName, charset);
+  } catch (error) {
+    send({ type: 'error', id, message: (error as Error).message });
+    return;
+  }
   try {
     const pixels = decodeImage(bytes);
     input = greyResize(pixels.rgba, pixels.width, pixels.height, model.card.input.width, model.card.input.height);
@@ -122,7 +155,7 @@ function solve(id: number, modelName: string, bytes: Uint8Array): void {
     send({ type: 'error', id, message: `bad image: ${(error as Error).message}` });
     return;
   }
-  model.queue.push({ id, input });
+  model.queue.push({ id, input, allowed });
   // Adaptive micro-batching: an idle session runs at once (no added latency for a lone captcha); while it is busy,
   // requests gather and go together, flushed at batchMax or after batchWindowMs, whichever comes first.
   if (!model.running || model.queue.length >= batchMax) void flush(model);
@@ -132,5 +165,5 @@ function solve(id: number, modelName: string, bytes: Uint8Array): void {
 port.on('message', (message: ToWorker) => {
   if (message.type === 'init')
     init(message).catch((error: Error) => send({ type: 'init-error', message: error.message }));
-  else if (message.type === 'solve') solve(message.id, message.model, message.bytes);
+  else if (message.type === 'solve') solve(message.id, message.model, message.bytes, message.charset);
 });

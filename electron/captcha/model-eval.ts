@@ -2,9 +2,10 @@
 // misses most (and what it read instead), and end-to-end latency at batch 1 (bytes → decode → preprocess →
 // inference → CTC), as the fire path meets a lone captcha. Runs in this thread with onnxruntime-node.
 import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import ort from 'onnxruntime-node';
 import { TminusError } from '../errors';
-import { greedyDecode } from './ctc-decode';
+import { allowedClasses, greedyDecode } from './ctc-decode';
 import { decodeImage } from './image-decode';
 import { greyResize, normalise } from './image-preprocess';
 import { loadModelCard, type ModelCard } from './model-card';
@@ -68,10 +69,19 @@ const quantile = (sorted: number[], q: number): number =>
 export async function evaluateModel(
   modelPath: string,
   samples: LabelledSample[],
-  options: { providers?: Array<'cuda' | 'cpu'>; onProgress?: (done: number, total: number) => void } = {},
+  options: {
+    providers?: Array<'cuda' | 'cpu'>;
+    /** The characters the captchas use, as a profile's `captcha.charset` declares them: the model reads only these. */
+    charset?: string;
+    onProgress?: (done: number, total: number) => void;
+  } = {},
 ): Promise<EvalResult> {
   if (samples.length === 0) throw new TminusError('CAPTCHA_MODEL_INVALID', '--samples: no labelled images found');
   const card: ModelCard = loadModelCard(modelPath);
+  const allowed =
+    options.charset === undefined
+      ? null
+      : allowedClasses(card.charset, card.caseInsensitive, options.charset, basename(modelPath, '.onnx'), '--charset');
   let session: ort.InferenceSession | null = null;
   let provider = 'cpu';
   for (const candidate of options.providers ?? ['cpu']) {
@@ -96,7 +106,7 @@ export async function evaluateModel(
     normalise(greyResize(pixels.rgba, pixels.width, pixels.height, width, height), input);
     const output = await session.run({ [card.input.name]: new ort.Tensor('float32', input, [1, 1, height, width]) });
     const probabilities = output[card.output.name]!.data as Float32Array;
-    return greedyDecode(probabilities, 0, card.output.steps, card.output.classes, card.charset).text;
+    return greedyDecode(probabilities, 0, card.output.steps, card.output.classes, card.charset, allowed).text;
   };
   const files = samples.map((sample) => {
     try {

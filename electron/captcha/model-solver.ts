@@ -19,7 +19,11 @@ export class ModelCaptchaSolver implements CaptchaSolver {
   ): Promise<CaptchaSolution> {
     let reading;
     try {
-      reading = await this.service.read(challenge.model, Buffer.from(challenge.imageBase64, 'base64'));
+      reading = await this.service.read(
+        challenge.model,
+        Buffer.from(challenge.imageBase64, 'base64'),
+        challenge.charset ?? undefined,
+      );
     } catch {
       return this.operator.solve(challenge, context); // no model for it, or the image cannot be read: a person can
     }

@@ -17,6 +17,8 @@ export interface SolveMessage {
   id: number;
   model: string;
   bytes: Uint8Array;
+  /** The characters the target's captchas use (the profile's `captcha.charset`); absent: all the model knows. */
+  charset?: string;
 }
 
 export type ToWorker = InitMessage | SolveMessage;

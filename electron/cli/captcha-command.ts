@@ -153,35 +153,42 @@ export function registerCaptchaCommand(program: Command): void {
     .requiredOption('--samples <dir>', 'images named ANSWER_anything.png/.jpg, or listed in labels.csv (file,label)')
     .option('--json <file>', 'also write the result as JSON')
     .option('--limit <n>', 'at most this many samples', parsePositiveInt)
-    .action(async (flags: { model: string; samples: string; json?: string; limit?: number }, command: Command) => {
-      const dataDir = dataDirFrom(command.optsWithGlobals<GlobalOptions>());
-      const model = resolveModel(flags.model, dataDir);
-      const samples = listSamples(flags.samples).slice(0, flags.limit);
-      const progress = createProgress(1);
-      progress.step(`reading ${samples.length} captchas with ${basename(model, '.onnx')}`);
-      const result = await evaluateModel(model, samples, {
-        providers: offeredProviders(),
-        onProgress: (done, total) => progress.update(done / total, `${done}/${total}`),
-      });
-      progress.done();
-      console.log(
-        `${result.model} on ${result.samples} samples (${result.caseSensitive ? 'case-sensitive' : 'case-insensitive'}, ${result.provider}): sequence accuracy ${percent(result.sequenceAccuracy)}, character error rate ${percent(result.characterErrorRate)}`,
-      );
-      console.log(
-        `latency at batch 1, end to end: p50 ${result.p50Ms.toFixed(2)} ms, p99 ${result.p99Ms.toFixed(2)} ms; ${Math.round(result.perSecond)}/s`,
-      );
-      if (result.mostMissed.length > 0) {
-        console.log('most missed:');
-        for (const miss of result.mostMissed) {
-          const instead = Object.entries(miss.got)
-            .sort((a, b) => b[1] - a[1])
-            .map(([got, n]) => `${got === '' ? '(dropped)' : got} ×${n}`)
-            .join(', ');
-          console.log(`  ${miss.expected}: ${miss.misses} (read as ${instead})`);
+    .option('--charset <chars>', "the characters the captchas use, as a profile's captcha.charset declares them")
+    .action(
+      async (
+        flags: { model: string; samples: string; json?: string; limit?: number; charset?: string },
+        command: Command,
+      ) => {
+        const dataDir = dataDirFrom(command.optsWithGlobals<GlobalOptions>());
+        const model = resolveModel(flags.model, dataDir);
+        const samples = listSamples(flags.samples).slice(0, flags.limit);
+        const progress = createProgress(1);
+        progress.step(`reading ${samples.length} captchas with ${basename(model, '.onnx')}`);
+        const result = await evaluateModel(model, samples, {
+          providers: offeredProviders(),
+          charset: flags.charset,
+          onProgress: (done, total) => progress.update(done / total, `${done}/${total}`),
+        });
+        progress.done();
+        console.log(
+          `${result.model} on ${result.samples} samples (${result.caseSensitive ? 'case-sensitive' : 'case-insensitive'}, ${result.provider}): sequence accuracy ${percent(result.sequenceAccuracy)}, character error rate ${percent(result.characterErrorRate)}`,
+        );
+        console.log(
+          `latency at batch 1, end to end: p50 ${result.p50Ms.toFixed(2)} ms, p99 ${result.p99Ms.toFixed(2)} ms; ${Math.round(result.perSecond)}/s`,
+        );
+        if (result.mostMissed.length > 0) {
+          console.log('most missed:');
+          for (const miss of result.mostMissed) {
+            const instead = Object.entries(miss.got)
+              .sort((a, b) => b[1] - a[1])
+              .map(([got, n]) => `${got === '' ? '(dropped)' : got} ×${n}`)
+              .join(', ');
+            console.log(`  ${miss.expected}: ${miss.misses} (read as ${instead})`);
+          }
         }
-      }
-      if (flags.json) writeFileSync(flags.json, JSON.stringify(result, null, 2) + '\n');
-    });
+        if (flags.json) writeFileSync(flags.json, JSON.stringify(result, null, 2) + '\n');
+      },
+    );
 }
 
 const percent = (share: number): string => `${(share * 100).toFixed(1)}%`;

@@ -10,6 +10,8 @@ export interface CaptchaChallenge {
   imageBase64: string;
   debugAnswer: string | null;
   model: string;
+  /** The characters the target's captchas use (the profile's `captcha.charset`); null: all the model knows. */
+  charset: string | null;
   minConfidence: number;
   /** What the profile wants when the model is not sure enough. */
   onLowConfidence: 'refetch' | 'operator';

@@ -54,6 +54,7 @@ export async function obtainCaptcha(run: AccountRun, deps: CaptchaStepDeps): Pro
           imageBase64: image,
           debugAnswer: typeof debugAnswer === 'string' ? debugAnswer : null,
           model: captcha.model,
+          charset: captcha.charset ?? null,
           minConfidence: captcha.minConfidence,
           onLowConfidence: captcha.onLowConfidence,
           expiresAtMs: Date.now() + 60_000,

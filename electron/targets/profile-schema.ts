@@ -156,6 +156,12 @@ export const TargetProfileSchema = z
         id: ReaderSchema.describe('where the captcha id is: JMESPath, header or cookie'),
         debugAnswer: ReaderSchema.optional().describe('a revealed answer (simulator debug mode only)'),
         model: z.string().default('captcha-sim'),
+        charset: z
+          .string()
+          .min(1)
+          .regex(/^\S+$/, 'no spaces: the characters themselves, e.g. 0123456789')
+          .optional()
+          .describe("the characters the target's captchas use (e.g. 0123456789): the model reads only these"),
         minConfidence: z.number().min(0).max(1).default(0.9),
         onLowConfidence: z.enum(['refetch', 'operator']).default('refetch'),
         prefetch: z

@@ -54,6 +54,7 @@ describe('operator captcha in the console', () => {
         imageBase64: image(),
         debugAnswer: null,
         model: 'captcha-sim',
+        charset: null,
         minConfidence: 0.9,
         onLowConfidence: 'operator',
         expiresAtMs: Date.now() + 20_000,

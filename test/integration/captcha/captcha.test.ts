@@ -28,6 +28,22 @@ describe('the shipped captcha model', () => {
     expect(service.report().models.map((model) => model.name)).toEqual(['captcha-general', 'captcha-sim']);
   });
 
+  it('reads only the characters a target declares, and refuses a charset the model cannot read', async () => {
+    service = new CaptchaService({ modelDirs: [MODELS], providers: ['cpu'] });
+    const captchas = Array.from({ length: 10 }, () => renderCaptcha());
+    // The simulator's captchas use letters and digits; declared as digits only, every reading is digits only.
+    const readings = await Promise.all(
+      captchas.map((captcha) => service!.read('captcha-general', captcha.png, '23456789')),
+    );
+    expect(readings.every((reading) => /^[2-9]*$/.test(reading.text))).toBe(true);
+    const free = await Promise.all(captchas.map((captcha) => service!.read('captcha-general', captcha.png)));
+    expect(free.some((reading) => /[A-Z]/.test(reading.text))).toBe(true);
+    await expect(service.read('captcha-general', captchas[0]!.png, '12#')).rejects.toMatchObject({
+      code: 'CAPTCHA_MODEL_INVALID',
+      message: expect.stringMatching(/captcha\.charset: captcha-general cannot read "#"/),
+    });
+  });
+
   it.each(['captcha-sim', 'captcha-general'])(
     '%s gives the same probabilities in onnxruntime-node as torch did when it was exported',
     async (name) => {
@@ -140,6 +156,7 @@ describe('captcha worker', () => {
       imageBase64: image,
       debugAnswer: null,
       model: 'captcha-sim',
+      charset: null,
       expiresAtMs: Date.now() + 60_000,
     };
     const sure = await solver.solve(

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ReadinessWire } from '../../../electron/ipc/contract';
 import { createEngineFixture, type EngineFixture } from '../../helpers/engine-fixture';
+import { simAccountsCsv } from '../../helpers/accounts-fixture';
 
 let fixture: EngineFixture | undefined;
 afterEach(async () => {
@@ -131,6 +132,46 @@ describe('campaigns against the simulator', () => {
     expect(summary.byOutcome.captchaRequired).toBeGreaterThan(0);
     const attempts = fixture.app.attempts.page(summary.id, 1000, 0);
     expect(attempts.filter((a) => a.outcome === 'success').every((a) => a.captchaConfidence === 1)).toBe(true);
+  });
+
+  it("reads captchas with only the characters the profile declares (captcha.charset), the model's own answer sent", async () => {
+    fixture = createEngineFixture({ debugCaptchaAnswers: false });
+    const declare = (charset: string) => (text: string) =>
+      text
+        .replace(/^ {2}model: captcha-sim$/m, `  model: captcha-sim\n  charset: '${charset}'`)
+        .replace(/^ {2}minConfidence: 0\.9$/m, '  minConfidence: 0');
+    fixture.addTarget('digits-only', declare('23456789')); // wrong for the simulator: letters are never read
+    fixture.addTarget('sim-charset', declare('ABCDEFGHJKMNPQRSTUVWXYZ23456789'));
+    await fixture.start(
+      {
+        items: [
+          ...item(4, 'in 2500ms'),
+          { id: 'T2', name: 'Later train', stock: 4, perAccountLimit: 1, opensAt: 'in 6s' },
+        ],
+        accounts: { count: 2 },
+        captcha: { mode: 'book' },
+      },
+      2,
+      'digits-only',
+    );
+    const wrong = await fixture.run({
+      target: 'digits-only',
+      item: 'T1',
+      accounts: { count: 2 },
+      limits: { maxDurationMs: 1_500 },
+    });
+    expect(wrong.successes).toBe(0);
+    expect(wrong.byOutcome.captchaRejected).toBeGreaterThan(0);
+    const sent = fixture.app.sim
+      .current()!
+      .arrivals()
+      .filter((arrival) => arrival.route.startsWith('POST /api/items'));
+    expect(sent.length).toBeGreaterThan(0);
+    // The server's verdicts: asked for a captcha (the first try goes without, as the profile says), then wrong ones.
+    expect(new Set(sent.map((arrival) => arrival.code))).toEqual(new Set(['CAPTCHA_REQUIRED', 'CAPTCHA_WRONG']));
+    expect(fixture.app.accounts.importCsv('sim-charset', simAccountsCsv(2), { dryRun: false }).ok).toBe(true);
+    const right = await fixture.run({ target: 'sim-charset', item: 'T2', accounts: { count: 2 } });
+    expect(right.successes, JSON.stringify(right.byOutcome)).toBe(2);
   });
 
   it('classifies captchaRequired, captchaRejected and fatal answers from the profile', async () => {
