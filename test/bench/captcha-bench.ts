@@ -16,6 +16,8 @@ import {
 import { sameAnswer } from '../../electron/sim/captcha-style';
 import {
   CORPUS_STYLES,
+  declaredCharsetOf,
+  isKeptOut,
   drawCaptcha,
   loadCorpusFonts,
   pngOf,
@@ -110,7 +112,17 @@ export async function runCaptchaBench(options: BenchOptions): Promise<void> {
       `accuracy per style: ${perStyleCount} fresh captchas of each of ${styles.length} styles, both models`,
     );
     const fonts = loadCorpusFonts();
-    const perStyle: Record<string, { samples: number; sequence: number; baseline: number; keptOut: boolean }> = {};
+    const perStyle: Record<
+      string,
+      {
+        samples: number;
+        sequence: number;
+        baseline: number;
+        keptOut: boolean;
+        /** Ours with the style's charset declared, as its target's profile would (`captcha.charset`). */
+        declared?: { charset: string; sequence: number };
+      }
+    > = {};
     let fresh: Array<{ text: string; png: Buffer }> = [];
     for (const [index, style] of styles.entries()) {
       const random = seededRandom(424_242 + index); // never a training seed
@@ -120,16 +132,18 @@ export async function runCaptchaBench(options: BenchOptions): Promise<void> {
         drawn.push({ text: answer, png: pngOf(pixels) });
       }
       if (style === 'simulator') fresh = drawn;
-      const score = async (name: string): Promise<number> => {
-        const readings = await withConcurrency(drawn.length, 64, (n) => service.read(name, drawn[n]!.png));
+      const score = async (name: string, charset?: string): Promise<number> => {
+        const readings = await withConcurrency(drawn.length, 64, (n) => service.read(name, drawn[n]!.png, charset));
         return readings.filter((reading, n) => sameAnswer(reading.text, drawn[n]!.text)).length / drawn.length;
       };
       perStyle[style] = {
         samples: drawn.length,
         sequence: round(await score(model), 4),
         baseline: round(await score(baselineModel), 4),
-        keptOut: CORPUS_STYLES[style].fonts === 'held-out',
+        keptOut: isKeptOut(style),
       };
+      const charset = declaredCharsetOf(style);
+      if (charset) perStyle[style]!.declared = { charset, sequence: round(await score(model, charset), 4) };
     }
     const correct = Math.round(perStyle.simulator!.sequence * fresh.length);
 
@@ -213,10 +227,21 @@ export async function runCaptchaBench(options: BenchOptions): Promise<void> {
         'baseline: captcha-sim (accuracy); main thread, no batching',
       ],
       [
-        ...Object.entries(perStyle).map(([style, measured]) => [
-          `sequence accuracy, ${style}${measured.keptOut ? ' (kept out of training)' : ''}`,
-          `${round(measured.sequence * 100, 1)}% (${model})`,
-          `${round(measured.baseline * 100, 1)}% (${baselineModel})`,
+        ...Object.entries(perStyle).flatMap(([style, measured]) => [
+          [
+            `sequence accuracy, ${style}${measured.keptOut ? ' (kept out of training)' : ''}`,
+            `${round(measured.sequence * 100, 1)}% (${model})`,
+            `${round(measured.baseline * 100, 1)}% (${baselineModel})`,
+          ],
+          ...(measured.declared
+            ? [
+                [
+                  `sequence accuracy, ${style}, captcha.charset ${measured.declared.charset} declared`,
+                  `${round(measured.declared.sequence * 100, 1)}% (${model})`,
+                  '—',
+                ],
+              ]
+            : []),
         ]),
         [
           'latency p50 / p99 ms (PNG → text, batch 1)',

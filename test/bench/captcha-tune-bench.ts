@@ -10,6 +10,7 @@ import {
   CORPUS_STYLES,
   drawCaptcha,
   isCorpusStyle,
+  isKeptOut,
   loadCorpusFonts,
   pngOf,
   TRAINING_MIX,
@@ -27,10 +28,12 @@ const DEFAULT_NEW_STYLE: CorpusStyleName = 'site.canvas';
 
 function newStyleOf(name: string | undefined): CorpusStyleName {
   if (name === undefined) return DEFAULT_NEW_STYLE;
-  if (!isCorpusStyle(name) || Object.hasOwn(TRAINING_MIX, name))
+  if (!isCorpusStyle(name) || !isKeptOut(name))
     throw new Error(
-      `--style: '${name}' is not a corpus style kept out of training (${Object.keys(CORPUS_STYLES)
-        .filter((style) => !Object.hasOwn(TRAINING_MIX, style))
+      `--style: '${name}' is not a corpus style kept out of training (${(
+        Object.keys(CORPUS_STYLES) as CorpusStyleName[]
+      )
+        .filter(isKeptOut)
         .join(', ')})`,
     );
   return name;

@@ -9,6 +9,7 @@ import { labelOf } from './answers';
 import { distort } from './distort';
 import { corpusFonts, type CorpusFont, type FontSplit } from './fonts';
 import { GENERATORS } from './generators';
+import { captchaPngStyle } from './held-out-generators';
 import { siteCanvasStyle, siteSvgCaptchaStyle } from './site-styles';
 import { seededRandom, weighted, type Random } from './random';
 import type { Pixels } from '../image-decode';
@@ -17,6 +18,7 @@ const CORPUS_GENERATORS = {
   ...GENERATORS,
   'site.svg-captcha': siteSvgCaptchaStyle,
   'site.canvas': siteCanvasStyle,
+  captchapng: captchaPngStyle,
 } as const;
 
 export interface CorpusStyle {
@@ -24,6 +26,8 @@ export interface CorpusStyle {
   fonts: FontSplit;
   /** Warp, blur, speckle, JPEG (the simulator serves its captchas clean, so its style goes without). */
   distorted: boolean;
+  /** The characters its answers use where a profile would declare them (`captcha.charset`): digits-only styles. */
+  declaredCharset?: string;
 }
 
 export const CORPUS_STYLES = {
@@ -36,6 +40,8 @@ export const CORPUS_STYLES = {
   // One target's configuration each (./site-styles.ts), in kept-out fonts; they come as the site serves them.
   'site.svg-captcha': { generator: 'site.svg-captcha', fonts: 'held-out', distorted: false },
   'site.canvas': { generator: 'site.canvas', fonts: 'held-out', distorted: false },
+  // A captcha library never drawn in training (its own bitmap digits; ./held-out-generators.ts).
+  captchapng: { generator: 'captchapng', fonts: 'held-out', distorted: false, declaredCharset: '0123456789' },
 } as const satisfies Record<string, CorpusStyle>;
 
 export type CorpusStyleName = keyof typeof CORPUS_STYLES;
@@ -52,6 +58,12 @@ export const HELD_OUT_STYLES: readonly CorpusStyleName[] = ['svg-captcha.held-ou
 
 /** Fixed configurations standing for one target each, never trained on: what fine-tuning is measured on. */
 export const SITE_STYLES: readonly CorpusStyleName[] = ['site.svg-captcha', 'site.canvas'];
+
+export const declaredCharsetOf = (style: CorpusStyleName): string | undefined =>
+  (CORPUS_STYLES[style] as CorpusStyle).declaredCharset;
+
+/** A style the general model never trained on (kept-out fonts, a site's configuration, a library it never saw). */
+export const isKeptOut = (style: CorpusStyleName): boolean => !Object.hasOwn(TRAINING_MIX, style);
 
 export function isCorpusStyle(name: string): name is CorpusStyleName {
   return Object.hasOwn(CORPUS_STYLES, name);
