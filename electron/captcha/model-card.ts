@@ -1,6 +1,6 @@
 // A captcha model's card: what the .onnx expects and produces. A model without a card, or whose card disagrees with
 // the model's actual shapes, is refused with a message naming the file and the field.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { TminusError } from '../errors';
 
@@ -66,4 +66,33 @@ export function loadModelCard(modelPath: string): ModelCard {
     );
   }
   return result.data;
+}
+
+/**
+ * Writes a measured style into the model's card (`accuracy.perStyle[style]`), keeping everything else the card says:
+ * how the console's Captcha page comes to show a model's accuracy on a folder the operator measured it on. The
+ * card must be valid first (a broken card is not patched).
+ */
+export function recordStyleAccuracy(
+  modelPath: string,
+  style: string,
+  measured: { samples: number; sequence: number; characterErrorRate: number; charset?: string },
+  atMs: number,
+): void {
+  loadModelCard(modelPath);
+  const cardPath = cardPathFor(modelPath);
+  const raw = JSON.parse(readFileSync(cardPath, 'utf8')) as Record<string, unknown> & {
+    accuracy?: { heldOutSamples: number; sequence: number; perStyle?: Record<string, unknown> };
+  };
+  const entry = {
+    samples: measured.samples,
+    sequence: Math.round(measured.sequence * 10_000) / 10_000,
+    characterErrorRate: Math.round(measured.characterErrorRate * 10_000) / 10_000,
+    ...(measured.charset === undefined ? {} : { charset: measured.charset }),
+    measuredBy: 'tminus captcha eval',
+    measuredAt: new Date(atMs).toISOString(),
+  };
+  raw.accuracy ??= { heldOutSamples: measured.samples, sequence: entry.sequence };
+  raw.accuracy.perStyle = { ...raw.accuracy.perStyle, [style]: entry };
+  writeFileSync(cardPath, JSON.stringify(raw, null, 2) + '\n');
 }

@@ -13,6 +13,7 @@ import {
 import { listSamples } from '../captcha/fine-tune';
 import { fineTune } from '../captcha/fine-tune-run';
 import { evaluateModel } from '../captcha/model-eval';
+import { cardPathFor, recordStyleAccuracy } from '../captcha/model-card';
 import { findModels } from '../captcha/captcha-service';
 import { offeredProviders } from '../platform/onnx-providers';
 import { resourcesDir } from '../platform/resources-dir';
@@ -154,9 +155,17 @@ export function registerCaptchaCommand(program: Command): void {
     .option('--json <file>', 'also write the result as JSON')
     .option('--limit <n>', 'at most this many samples', parsePositiveInt)
     .option('--charset <chars>', "the characters the captchas use, as a profile's captcha.charset declares them")
+    .option('--record-style <name>', "write the result into the model's card as the accuracy on style NAME")
     .action(
       async (
-        flags: { model: string; samples: string; json?: string; limit?: number; charset?: string },
+        flags: {
+          model: string;
+          samples: string;
+          json?: string;
+          limit?: number;
+          charset?: string;
+          recordStyle?: string;
+        },
         command: Command,
       ) => {
         const dataDir = dataDirFrom(command.optsWithGlobals<GlobalOptions>());
@@ -187,6 +196,20 @@ export function registerCaptchaCommand(program: Command): void {
           }
         }
         if (flags.json) writeFileSync(flags.json, JSON.stringify(result, null, 2) + '\n');
+        if (flags.recordStyle) {
+          recordStyleAccuracy(
+            model,
+            flags.recordStyle,
+            {
+              samples: result.samples,
+              sequence: result.sequenceAccuracy,
+              characterErrorRate: result.characterErrorRate,
+              charset: flags.charset,
+            },
+            Date.now(),
+          );
+          console.log(`recorded in ${cardPathFor(model)} as accuracy.perStyle.${flags.recordStyle}`);
+        }
       },
     );
 }

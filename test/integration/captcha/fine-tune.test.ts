@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CaptchaService } from '../../../electron/captcha';
 import { renderCaptcha } from '../../../electron/sim/captcha-style';
@@ -143,6 +143,54 @@ describe('tminus captcha eval', () => {
       expect(result.characterErrorRate).toBeGreaterThan(0);
       for (const key of ['p50Ms', 'p99Ms', 'perSecond']) expect(result[key]).toBeGreaterThan(0);
       expect(run.stdout).toMatch(/most missed:/);
+    } finally {
+      temp.remove();
+    }
+  });
+
+  it("records a measured style in the model's card (--record-style), reading with a declared --charset", () => {
+    const temp = makeTempDir();
+    try {
+      const made = spawnSync(
+        process.execPath,
+        ['bin/tminus.js', 'captcha', 'dataset', '--out', join(temp.dir, 'set'), '--count', '30', '--pngs', '30'],
+        { encoding: 'utf8' },
+      );
+      expect(made.status, made.stderr).toBe(0);
+      const model = join(temp.dir, 'mine.onnx');
+      copyFileSync('resources/models/captcha-sim.onnx', model);
+      copyFileSync('resources/models/captcha-sim.card.json', join(temp.dir, 'mine.card.json'));
+      const before = JSON.parse(readFileSync(join(temp.dir, 'mine.card.json'), 'utf8')) as Record<string, unknown>;
+      const evalWith = (...extra: string[]) =>
+        spawnSync(
+          process.execPath,
+          ['bin/tminus.js', 'captcha', 'eval', '--model', model, '--samples', join(temp.dir, 'set', 'png'), ...extra],
+          { encoding: 'utf8' },
+        );
+      // A charset the model cannot read is refused, naming the flag, and the card is left as it was.
+      const refused = evalWith('--charset', '01', '--record-style', 'my-site');
+      expect(refused.status).toBe(1);
+      expect(refused.stderr).toMatch(/--charset: mine cannot read "01"/);
+      expect(JSON.parse(readFileSync(join(temp.dir, 'mine.card.json'), 'utf8'))).toEqual(before);
+      // Digits only: the simulator's letters can no longer be read, so almost nothing is right.
+      const run = evalWith('--charset', '23456789', '--record-style', 'my-site');
+      expect(run.status, run.stderr).toBe(0);
+      const card = JSON.parse(readFileSync(join(temp.dir, 'mine.card.json'), 'utf8')) as {
+        charset: string;
+        accuracy: { perStyle: Record<string, { samples: number; sequence: number; charset: string }> };
+      };
+      expect(card.charset).toBe(before.charset);
+      expect(card.accuracy.perStyle['my-site']).toMatchObject({ samples: 30, charset: '23456789' });
+      expect(card.accuracy.perStyle['my-site']!.sequence).toBeLessThan(0.5);
+      // A second style recorded keeps the first, and what the card said before.
+      expect(evalWith('--record-style', 'full').status).toBe(0);
+      const again = JSON.parse(readFileSync(join(temp.dir, 'mine.card.json'), 'utf8')) as typeof card;
+      expect(again.accuracy.perStyle['my-site']).toEqual(card.accuracy.perStyle['my-site']);
+      expect(again.accuracy.perStyle.full!.sequence).toBeGreaterThanOrEqual(0.9);
+      expect({ ...again, accuracy: { ...again.accuracy, perStyle: undefined } }).toEqual({
+        ...before,
+        accuracy: { ...(before.accuracy as object), perStyle: undefined },
+      });
     } finally {
       temp.remove();
     }
