@@ -159,8 +159,7 @@ export class CaptchaService {
     await this.start();
     const worker = this.worker;
     if (!worker) throw new TminusError('CAPTCHA_WORKER_DIED', 'the captcha worker is not running');
-    const card = this.cards.get(model);
-    if (card && charset !== undefined) allowedClasses(card.charset, card.caseInsensitive, charset, model); // throws
+    if (charset !== undefined) this.checkCharset(model, charset);
     const id = this.nextId++;
     return new Promise<CaptchaReading>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -176,6 +175,12 @@ export class CaptchaService {
       const message: ToWorker = { type: 'solve', id, model, bytes: image, charset };
       worker.postMessage(message);
     });
+  }
+
+  /** Throws (naming `captcha.charset`) when the loaded model cannot read every character of `charset`. */
+  checkCharset(model: string, charset: string): void {
+    const card = this.cards.get(model);
+    if (card) allowedClasses(card.charset, card.caseInsensitive, charset, model);
   }
 
   report(): CaptchaStatus {

@@ -1,6 +1,6 @@
 // The engine's CaptchaSolver backed by the model: reads the image in the worker; below the profile's minimum
 // confidence the engine refetches (its default) or, when the profile says so, the operator answers.
-import type { CaptchaChallenge, CaptchaSolution, CaptchaSolver } from '../engine/captcha-solver';
+import type { CaptchaChallenge, CaptchaSolution, CaptchaSolver, CaptchaTarget } from '../engine/captcha-solver';
 import type { CaptchaService } from './captcha-service';
 
 export class ModelCaptchaSolver implements CaptchaSolver {
@@ -9,8 +9,9 @@ export class ModelCaptchaSolver implements CaptchaSolver {
     private readonly operator: CaptchaSolver,
   ) {}
 
-  async warm(): Promise<void> {
+  async warm(target?: CaptchaTarget): Promise<void> {
     await this.service.start().catch(() => undefined); // without a model, the operator answers
+    if (target?.charset) this.service.checkCharset(target.model, target.charset); // throws, naming captcha.charset
   }
 
   async solve(

@@ -234,7 +234,8 @@ export class CampaignRunner {
       this.burstCalibration = armed.calibration;
       // compiles the render path too (not where the booking names what steps give: that exists only at the time)
       if (this.runs[0] && this.prepareEarly) this.prepare(this.runs[0]);
-      if (profile.captcha && profile.captcha.requiredFor !== 'none') await deps.solver.warm?.();
+      if (profile.captcha && profile.captcha.requiredFor !== 'none')
+        await deps.solver.warm?.({ model: profile.captcha.model, charset: profile.captcha.charset ?? null });
       this.captchaLoaded = true;
       // How late this machine's timers wake now, loaded as it is while armed: the release's coarse timer leads by it.
       if (!late) await this.scheduler.measureWake();

@@ -18,6 +18,12 @@ export interface CaptchaChallenge {
   expiresAtMs: number;
 }
 
+/** What a campaign's profile says about reading its captchas. */
+export interface CaptchaTarget {
+  model: string;
+  charset: string | null;
+}
+
 export interface CaptchaSolution {
   answer: string;
   confidence: number | null;
@@ -49,8 +55,11 @@ export function captchaVerdict(outcome: string): 'accepted' | 'rejected' | null 
 }
 
 export interface CaptchaSolver {
-  /** Gets ready (loads a model) while arming, so that nothing loads at the open instant. */
-  warm?(): Promise<void>;
+  /**
+   * Gets ready (loads a model) while arming, so that nothing loads at the open instant; a target whose captcha section
+   * the solver cannot honour (a declared charset its model cannot read) fails here, before anything is sent.
+   */
+  warm?(target?: CaptchaTarget): Promise<void>;
   solve(
     challenge: CaptchaChallenge,
     context: { campaignId: string; accountId: number; signal?: AbortSignal },
@@ -108,8 +117,8 @@ export class OperatorCaptchaSolver implements CaptchaSolver {
 export class DebugAnswerSolver implements CaptchaSolver {
   constructor(private readonly fallback: CaptchaSolver) {}
 
-  warm(): Promise<void> {
-    return this.fallback.warm?.() ?? Promise.resolve();
+  warm(target?: CaptchaTarget): Promise<void> {
+    return this.fallback.warm?.(target) ?? Promise.resolve();
   }
 
   solve(

@@ -174,6 +174,26 @@ describe('campaigns against the simulator', () => {
     expect(right.successes, JSON.stringify(right.byOutcome)).toBe(2);
   });
 
+  it('fails a campaign while arming, naming captcha.charset, when its model cannot read a declared character', async () => {
+    fixture = createEngineFixture();
+    fixture.addTarget('bad-charset', (text) =>
+      text.replace(/^ {2}model: captcha-sim$/m, "  model: captcha-sim\n  charset: '0123456789'"),
+    );
+    await fixture.start(
+      { items: item(4, 'in 2500ms'), accounts: { count: 2 }, captcha: { mode: 'book' } },
+      2,
+      'bad-charset',
+    );
+    await expect(fixture.run({ target: 'bad-charset', item: 'T1', accounts: { count: 2 } })).rejects.toThrow(
+      /captcha\.charset: captcha-sim cannot read "01"/,
+    );
+    const booked = fixture.app.sim
+      .current()!
+      .arrivals()
+      .filter((arrival) => arrival.route.startsWith('POST /api/items'));
+    expect(booked).toHaveLength(0); // nothing was sent: it failed before the open instant
+  });
+
   it('classifies captchaRequired, captchaRejected and fatal answers from the profile', async () => {
     fixture = createEngineFixture();
     fixture.addTarget('no-captcha', (text) => text.replace(/requiredFor: when-asked.*$/m, 'requiredFor: none'));
