@@ -192,6 +192,21 @@ describe('operations board, keyboard and pages (Chromium)', () => {
       for (const id of PAGES) {
         await page.getByTestId(`nav-${id}`).click();
         await page.waitForTimeout(600); // let charts and tables settle
+        // A notification that is fading in or out (a campaign of an earlier test ending now) is checked at rest, not
+        // mid-animation, where its text is part-transparent: wait until every notice is fully opaque or gone.
+        await expect
+          .poll(
+            () =>
+              page.evaluate(() =>
+                [...document.querySelectorAll('.ant-notification-notice')].every((notice) => {
+                  for (let node: Element | null = notice; node; node = node.parentElement)
+                    if (Number(getComputedStyle(node).opacity) < 1) return false;
+                  return true;
+                }),
+              ),
+            { timeout: 5_000 },
+          )
+          .toBe(true);
         await page.screenshot({ path: `${ARTEFACTS}/${language}-${id}.png`, fullPage: true });
         if ((await page.evaluate(() => typeof (window as { axe?: unknown }).axe)) === 'undefined')
           await page.evaluate(axeSource);
